@@ -1,0 +1,312 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { AppError, ValidationError } from '../errors.js';
+import type { Account, Job, LedgerEntry, NewLedgerEntry, Platform, Store } from '../store.js';
+import { platformOf, requirePlatform } from './accountKey.js';
+import { MAX_CREDITS, MAX_IMAGES_PER_JOB, requireActor, requireCount, requireCredits, validateHold } from './validation.js';
+import type {
+  AdminAction,
+  CreditServiceOptions,
+  HoldInput,
+  HoldResult,
+  JobListFilter,
+  SettleInput,
+  SettleResult,
+} from './types.js';
+
+/** The actor named on ledger rows the product writes by itself. */
+const SYSTEM = 'system';
+const INTERRUPTED_MESSAGE = 'The bot restarted before this job finished; your credits were returned.';
+const MAX_LIST = 1000;
+
+/**
+ * Credits: accounts, the append-only ledger and the hold → capture/release life of a job's cost
+ * (DESIGN §3 steps 3 and 8, §5). Every movement runs in one store transaction, so balance, held, the
+ * ledger and the job row always agree: for every account Σdelta = balance, ΣheldDelta = held, and held
+ * is the sum of its unsettled jobs' holds.
+ *
+ * Amounts are whole credits; a malformed amount or key throws {@link ValidationError}. Expected user
+ * outcomes (not enough credits, already settled) are returned as values.
+ */
+export class CreditService {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #startingCredits: number;
+  readonly #newId: () => string;
+
+  constructor(options: CreditServiceOptions) {
+    this.#store = options.store;
+    this.#clock = options.clock;
+    this.#startingCredits = requireCredits(options.startingCredits, 'STARTING_CREDITS', 0);
+    this.#newId = options.newId ?? randomUUID;
+  }
+
+  /**
+   * Returns the account, creating it the first time the key is seen with the starting credits and a
+   * `starting` ledger row. An existing account is returned as it is (its display name is not updated).
+   * @param platform - when given, must match the key's prefix.
+   */
+  ensureAccount(key: string, platform?: Platform, displayName?: string | null): Account {
+    requirePlatform(key, platform);
+    return this.#store.transaction(() => this.#ensure(key, displayName ?? null));
+  }
+
+  /** Adds `amount` (≥ 1) to the balance with a `grant` row; creates the account first if needed. */
+  grant(key: string, amount: number, action: AdminAction): Account {
+    platformOf(key);
+    requireCredits(amount, 'The amount to grant', 1);
+    requireActor(action);
+    return this.#store.transaction(() => {
+      const account = this.#ensure(key, null);
+      if (account.balance + amount > MAX_CREDITS) {
+        throw new ValidationError(
+          `Granting ${amount} would take ${key} past the largest balance, ${MAX_CREDITS.toLocaleString('en-US')}.`,
+          { code: 'invalid_amount' },
+        );
+      }
+      this.#move(key, 'grant', amount, 0, null, action);
+      return this.#account(key);
+    });
+  }
+
+  /**
+   * Sets the balance to `amount` (≥ 0) with an `adjust` row of `amount − balance`; credits held for
+   * running jobs are untouched. Creates the account first if needed.
+   */
+  set(key: string, amount: number, action: AdminAction): Account {
+    platformOf(key);
+    requireCredits(amount, 'The balance', 0);
+    requireActor(action);
+    return this.#store.transaction(() => {
+      const account = this.#ensure(key, null);
+      // Written even when the balance does not change: the ledger records every admin action.
+      this.#move(key, 'adjust', amount - account.balance, 0, null, action);
+      return this.#account(key);
+    });
+  }
+
+  /**
+   * Holds a job's cost and creates the job (status `queued`) in one transaction.
+   *
+   * - A job with the same idempotency key already exists: it is returned with `duplicate: true` and
+   *   nothing is held again (a retried platform event).
+   * - The balance is below the cost: `{ ok: false }` and nothing at all is written.
+   * - Otherwise balance −cost, held +cost, a `hold` ledger row naming the job.
+   *
+   * @throws AppError `idempotency_conflict` when the key belongs to another account's job.
+   */
+  hold(input: HoldInput): HoldResult {
+    const platform = requirePlatform(input.accountKey, input.platform);
+    validateHold(input);
+    return this.#store.transaction((): HoldResult => {
+      const existing = this.#store.jobs.findByIdempotencyKey(input.idempotencyKey);
+      if (existing) {
+        if (existing.accountKey !== input.accountKey) {
+          throw new AppError(
+            'idempotency_conflict',
+            `Idempotency key "${input.idempotencyKey}" already belongs to a job of another account.`,
+          );
+        }
+        return { ok: true, job: existing, account: this.#account(existing.accountKey), duplicate: true };
+      }
+      // Checked before the account is created, so a refusal writes nothing.
+      const balance = this.#store.accounts.find(input.accountKey)?.balance ?? this.#startingCredits;
+      if (balance < input.cost) return { ok: false, reason: 'insufficient_credits', balance, cost: input.cost };
+
+      this.#ensure(input.accountKey, input.displayName ?? null);
+      const id = input.id ?? this.#newId();
+      // The job row first: the ledger row references it.
+      this.#store.jobs.insert({
+        id,
+        idempotencyKey: input.idempotencyKey,
+        accountKey: input.accountKey,
+        platform,
+        destination: input.destination,
+        kind: input.kind,
+        parentId: input.parentId ?? null,
+        request: input.request,
+        provider: input.provider,
+        model: input.model,
+        unitCost: input.unitCost,
+        cost: input.cost,
+        held: input.cost,
+        status: 'queued',
+        createdAt: input.createdAt ?? this.#clock.now(),
+      });
+      if (input.cost > 0) {
+        this.#move(input.accountKey, 'hold', -input.cost, input.cost, id, { actor: input.accountKey });
+      }
+      return { ok: true, job: this.#job(id), account: this.#account(input.accountKey), duplicate: false };
+    });
+  }
+
+  /** queued → running. False when the job is no longer queued (cancelled or settled). */
+  markRunning(jobId: string): boolean {
+    return this.#store.jobs.markRunning(jobId, this.#clock.now());
+  }
+
+  /**
+   * Settles a queued or running job exactly once: captures `min(held, delivered × unitCost)`, releases
+   * the rest to the balance, and records status, error, outputs and finish time. A second call returns
+   * `{ settled: false }` and changes nothing.
+   * @throws AppError `job_not_found`
+   */
+  settle(jobId: string, input: SettleInput): SettleResult {
+    requireCount(input.delivered, 'The number of delivered images', 0, MAX_IMAGES_PER_JOB);
+    return this.#store.transaction(() => {
+      const job = this.#job(jobId);
+      return isUnsettled(job) ? this.#settle(job, input) : { settled: false, job };
+    });
+  }
+
+  /**
+   * Cancels a job that has not started, releasing its whole hold. A running or settled job is left
+   * alone and returned with `settled: false` (a running job settles when its provider call ends).
+   * @throws AppError `job_not_found`
+   */
+  cancel(jobId: string): SettleResult {
+    return this.#store.transaction(() => {
+      const job = this.#job(jobId);
+      if (job.status !== 'queued') return { settled: false, job };
+      return this.#settle(job, {
+        delivered: 0,
+        status: 'cancelled',
+        errorCode: 'cancelled',
+        errorMessage: 'Cancelled before it started; your credits were returned.',
+      });
+    });
+  }
+
+  /**
+   * At start-up: settles every job a dead process left queued or running as `interrupted`, releasing
+   * its hold. Returns those jobs (now settled) so the adapters can tell their users.
+   */
+  recoverInterrupted(): Job[] {
+    return this.#store.transaction(() =>
+      this.#store.jobs.withStatus(['queued', 'running']).map((job) => {
+        const result = this.#settle(job, {
+          delivered: 0,
+          status: 'interrupted',
+          errorCode: 'interrupted',
+          errorMessage: INTERRUPTED_MESSAGE,
+        });
+        return result.job;
+      }),
+    );
+  }
+
+  /** The account, or undefined when the key was never seen (nothing is created). */
+  account(key: string): Account | undefined {
+    platformOf(key);
+    return this.#store.accounts.find(key);
+  }
+
+  /** The account's latest ledger rows, newest first. */
+  recentLedger(key: string, limit = 10): LedgerEntry[] {
+    platformOf(key);
+    return this.#store.ledger.recent(key, requireCount(limit, 'The limit', 1, MAX_LIST));
+  }
+
+  /** Jobs, newest first, optionally of one account. */
+  listJobs(filter: JobListFilter = {}): Job[] {
+    const limit = requireCount(filter.limit ?? 20, 'The limit', 1, MAX_LIST);
+    if (filter.accountKey === undefined) return this.#store.jobs.list({ limit });
+    platformOf(filter.accountKey);
+    return this.#store.jobs.list({ accountKey: filter.accountKey, limit });
+  }
+
+  /**
+   * One job, or undefined.
+   * @param by - `'idempotency'` looks `key` up as the platform's idempotency key instead of the job id.
+   */
+  job(key: string, by: 'id' | 'idempotency' = 'id'): Job | undefined {
+    return by === 'id' ? this.#store.jobs.find(key) : this.#store.jobs.findByIdempotencyKey(key);
+  }
+
+  /** Credits held over all accounts (the `credits_held` gauge). */
+  totalHeld(): number {
+    return this.#store.accounts.totalHeld();
+  }
+
+  // The private helpers below run inside a transaction opened by a public method.
+
+  #ensure(key: string, displayName: string | null): Account {
+    const existing = this.#store.accounts.find(key);
+    if (existing) return existing;
+    const at = this.#clock.now();
+    const account: Account = {
+      key,
+      platform: platformOf(key),
+      displayName,
+      balance: this.#startingCredits,
+      held: 0,
+      createdAt: at,
+      updatedAt: at,
+    };
+    this.#store.accounts.insert(account);
+    this.#store.ledger.append(entry(key, 'starting', this.#startingCredits, 0, null, { actor: SYSTEM }, at));
+    return account;
+  }
+
+  #settle(job: Job, input: SettleInput): SettleResult {
+    const empty = input.status === 'succeeded' && input.delivered === 0;
+    const captured = Math.min(job.held, input.delivered * job.unitCost);
+    const released = job.held - captured;
+    const changed = this.#store.jobs.settle(job.id, {
+      status: empty ? 'failed' : input.status,
+      captured,
+      errorCode: input.errorCode ?? (empty ? 'no_output' : null),
+      errorMessage: input.errorMessage ?? (empty ? 'The provider returned no images.' : null),
+      outputs: input.outputs ?? [],
+      ...(input.model !== undefined && { model: input.model }),
+      finishedAt: this.#clock.now(),
+    });
+    if (!changed) return { settled: false, job: this.#job(job.id) };
+    const system = { actor: SYSTEM };
+    if (captured > 0) this.#move(job.accountKey, 'capture', 0, -captured, job.id, system);
+    if (released > 0) this.#move(job.accountKey, 'release', released, -released, job.id, system);
+    return { settled: true, job: this.#job(job.id), account: this.#account(job.accountKey), captured, released };
+  }
+
+  /** One credit movement: the account row and its ledger row, always together. */
+  #move(
+    key: string,
+    kind: NewLedgerEntry['kind'],
+    delta: number,
+    heldDelta: number,
+    jobId: string | null,
+    action: AdminAction,
+  ): void {
+    const at = this.#clock.now();
+    this.#store.accounts.change(key, delta, heldDelta, at);
+    this.#store.ledger.append(entry(key, kind, delta, heldDelta, jobId, action, at));
+  }
+
+  #account(key: string): Account {
+    const account = this.#store.accounts.find(key);
+    if (!account) throw new AppError('account_not_found', `No account "${key}".`);
+    return account;
+  }
+
+  #job(id: string): Job {
+    const job = this.#store.jobs.find(id);
+    if (!job) throw new AppError('job_not_found', `No job "${id}".`);
+    return job;
+  }
+}
+
+function entry(
+  accountKey: string,
+  kind: NewLedgerEntry['kind'],
+  delta: number,
+  heldDelta: number,
+  jobId: string | null,
+  action: AdminAction,
+  at: number,
+): NewLedgerEntry {
+  return { accountKey, kind, delta, heldDelta, jobId, actor: action.actor, reason: action.reason ?? null, at };
+}
+
+function isUnsettled(job: Job): boolean {
+  return job.status === 'queued' || job.status === 'running';
+}

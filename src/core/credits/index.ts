@@ -1,0 +1,12 @@
+export { accountKey, platformOf, requirePlatform } from './accountKey.js';
+export { MAX_CREDITS } from './validation.js';
+export { CreditService } from './CreditService.js';
+export type {
+  AdminAction,
+  CreditServiceOptions,
+  HoldInput,
+  HoldResult,
+  JobListFilter,
+  SettleInput,
+  SettleResult,
+} from './types.js';

@@ -1,0 +1,86 @@
+import type { Clock } from '../clock.js';
+import type { Account, Job, JobSettlement, NewJob, Platform, StoredOutput, Store } from '../store.js';
+
+/** Dependencies and settings of {@link CreditService}. */
+export interface CreditServiceOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  /** Credits a new account receives (`STARTING_CREDITS`). */
+  readonly startingCredits: number;
+  /**
+   * Makes job ids when {@link HoldInput.id} is not given.
+   * @defaultValue `crypto.randomUUID`
+   */
+  readonly newId?: () => string;
+}
+
+/** Who did an administrative credit change, and why: both land in the ledger row. */
+export interface AdminAction {
+  /** e.g. `discord:<adminId>`, `cli:<osUser>`. */
+  readonly actor: string;
+  readonly reason?: string | null;
+}
+
+/**
+ * A job to hold credits for: a {@link NewJob} whose `held` is the cost and whose `status` is `queued`.
+ * `cost` must be `unitCost × request.count`.
+ */
+export type HoldInput = Omit<NewJob, 'id' | 'platform' | 'held' | 'status' | 'createdAt' | 'parentId'> & {
+  /** @defaultValue a new id from {@link CreditServiceOptions.newId} */
+  readonly id?: string;
+  /** Must match the account key's prefix. @defaultValue the key's platform */
+  readonly platform?: Platform;
+  readonly parentId?: string | null;
+  /** @defaultValue the clock's now */
+  readonly createdAt?: number;
+  /** Stored only when the account is created by this hold. */
+  readonly displayName?: string | null | undefined;
+};
+
+/**
+ * The outcome of {@link CreditService.hold}. Not enough credits is an expected answer, not an error:
+ * the adapter tells the user `balance` and `cost`.
+ */
+export type HoldResult =
+  | {
+      readonly ok: true;
+      readonly job: Job;
+      readonly account: Account;
+      /** True when a job with this idempotency key already existed; nothing new was held. */
+      readonly duplicate: boolean;
+    }
+  | { readonly ok: false; readonly reason: 'insufficient_credits'; readonly balance: number; readonly cost: number };
+
+/** How a job ended, as the generation pipeline reports it to {@link CreditService.settle}. */
+export interface SettleInput {
+  /** Images actually delivered; the account pays for these only. */
+  readonly delivered: number;
+  /** `succeeded` with nothing delivered is recorded as `failed`. */
+  readonly status: JobSettlement['status'];
+  readonly errorCode?: string | null;
+  readonly errorMessage?: string | null;
+  /** @defaultValue [] */
+  readonly outputs?: readonly StoredOutput[];
+  /** The model the provider says it used, when it differs from the requested one. */
+  readonly model?: string;
+}
+
+/** The outcome of {@link CreditService.settle}: `settled: false` when the job had already settled. */
+export type SettleResult =
+  | { readonly settled: false; readonly job: Job }
+  | {
+      readonly settled: true;
+      readonly job: Job;
+      readonly account: Account;
+      /** Credits charged: `min(held, delivered × unitCost)`. */
+      readonly captured: number;
+      /** Credits returned to the balance. */
+      readonly released: number;
+    };
+
+/** Filter for {@link CreditService.listJobs}. */
+export interface JobListFilter {
+  readonly accountKey?: string;
+  /** @defaultValue 20 */
+  readonly limit?: number;
+}

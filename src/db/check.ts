@@ -1,0 +1,91 @@
+import type { JobStatus } from '../core/store.js';
+import type { SqliteDatabase } from './types.js';
+
+/** An account whose balance or held credits disagree with its ledger or its unsettled jobs. */
+export interface AccountMismatch {
+  readonly accountKey: string;
+  readonly balance: number;
+  readonly held: number;
+  /** Σledger.delta: must equal balance. */
+  readonly ledgerDelta: number;
+  /** Σledger.held_delta: must equal held. */
+  readonly ledgerHeldDelta: number;
+  /** Σjobs.held over queued/running jobs: must equal held. */
+  readonly jobsHeld: number;
+}
+
+/** A job whose ledger rows do not add up: one hold of its cost, then at most one capture and one release. */
+export interface JobMismatch {
+  readonly jobId: string;
+  readonly accountKey: string;
+  readonly status: JobStatus;
+  readonly cost: number;
+  readonly held: number;
+  readonly captured: number;
+  readonly ledgerHeld: number;
+  readonly ledgerCaptured: number;
+  readonly ledgerReleased: number;
+}
+
+/** What `db check` reports. Empty lists and `integrity: 'ok'` mean a healthy database. */
+export interface DatabaseCheck {
+  /** SQLite's `integrity_check` and `foreign_key_check`: `'ok'`, or every problem found. */
+  readonly integrity: 'ok' | string[];
+  /** Accounts breaking Σdelta = balance, ΣheldDelta = held or held = Σ unsettled jobs' held. */
+  readonly invariant: AccountMismatch[];
+  /** Jobs whose hold/capture/release rows disagree with the job row. */
+  readonly jobs: JobMismatch[];
+}
+
+const ACCOUNT_MISMATCHES = `
+  SELECT a.key AS accountKey, a.balance, a.held,
+         COALESCE(l.delta, 0) AS ledgerDelta, COALESCE(l.held_delta, 0) AS ledgerHeldDelta,
+         COALESCE(j.held, 0) AS jobsHeld
+  FROM accounts a
+  LEFT JOIN (SELECT account_key, SUM(delta) AS delta, SUM(held_delta) AS held_delta
+             FROM ledger GROUP BY account_key) l ON l.account_key = a.key
+  LEFT JOIN (SELECT account_key, SUM(held) AS held
+             FROM jobs WHERE status IN ('queued', 'running') GROUP BY account_key) j ON j.account_key = a.key
+  WHERE a.balance <> COALESCE(l.delta, 0) OR a.held <> COALESCE(l.held_delta, 0) OR a.held <> COALESCE(j.held, 0)
+  ORDER BY a.key`;
+
+const JOB_MISMATCHES = `
+  SELECT j.id AS jobId, j.account_key AS accountKey, j.status, j.cost, j.held, j.captured,
+         COALESCE(SUM(CASE WHEN l.kind = 'hold' THEN l.held_delta END), 0) AS ledgerHeld,
+         COALESCE(SUM(CASE WHEN l.kind = 'capture' THEN -l.held_delta END), 0) AS ledgerCaptured,
+         COALESCE(SUM(CASE WHEN l.kind = 'release' THEN l.delta END), 0) AS ledgerReleased
+  FROM jobs j LEFT JOIN ledger l ON l.job_id = j.id
+  GROUP BY j.id
+  HAVING COUNT(CASE WHEN l.kind = 'hold' THEN 1 END) <> (j.cost > 0)
+      OR COUNT(CASE WHEN l.kind = 'capture' THEN 1 END) > 1
+      OR COUNT(CASE WHEN l.kind = 'release' THEN 1 END) > 1
+      OR COUNT(CASE WHEN l.account_key <> j.account_key THEN 1 END) > 0
+      OR ledgerHeld <> j.cost
+      OR ledgerCaptured <> j.captured
+      OR ledgerHeld - ledgerCaptured - ledgerReleased <> j.held
+  ORDER BY j.created_at, j.rowid`;
+
+/**
+ * Audits the database: SQLite's own integrity and foreign-key checks, then the credit invariants
+ * (DESIGN §5) for every account and job. Reads only, in one snapshot, so it is safe on a live file and
+ * on a read-only handle.
+ */
+export function checkDatabase(db: SqliteDatabase): DatabaseCheck {
+  return db
+    .transaction((): DatabaseCheck => {
+      const problems = [
+        ...(db.pragma('integrity_check') as { integrity_check: string }[])
+          .map((row) => row.integrity_check)
+          .filter((message) => message !== 'ok'),
+        ...(db.pragma('foreign_key_check') as { table: string; rowid: number | null; parent: string }[]).map(
+          (row) => `${row.table} row ${String(row.rowid)} refers to a missing ${row.parent} row`,
+        ),
+      ];
+      return {
+        integrity: problems.length === 0 ? 'ok' : problems,
+        invariant: db.prepare<[], AccountMismatch>(ACCOUNT_MISMATCHES).all(),
+        jobs: db.prepare<[], JobMismatch>(JOB_MISMATCHES).all(),
+      };
+    })
+    .deferred();
+}

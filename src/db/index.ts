@@ -1,0 +1,10 @@
+export { AccountRepository, accountSql } from './AccountRepository.js';
+export { backupDatabase } from './backup.js';
+export { checkDatabase, type AccountMismatch, type DatabaseCheck, type JobMismatch } from './check.js';
+export { createSqliteStore } from './store.js';
+export { JobRepository, jobSql } from './JobRepository.js';
+export { LedgerRepository, ledgerSql } from './LedgerRepository.js';
+export { assertNotTooNew, migrate, schemaVersion, type MigrationReport } from './migrate.js';
+export { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from './migrations/index.js';
+export { openDatabase, type OpenDatabaseOptions } from './open.js';
+export type { SqliteDatabase } from './types.js';

@@ -1,0 +1,373 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { accountKey, platformOf } from '../../../src/core/credits/accountKey.js';
+import { CreditService } from '../../../src/core/credits/CreditService.js';
+import { ValidationError } from '../../../src/core/errors.js';
+import { checkDatabase } from '../../../src/db/check.js';
+import { openDatabase } from '../../../src/db/open.js';
+import type { SqliteDatabase } from '../../../src/db/types.js';
+import { createHarness, type Harness, holdInput, rowCounts, thrown } from './support.js';
+
+const admin = { actor: 'discord:1', reason: 'prize' };
+
+let db: SqliteDatabase;
+let h: Harness;
+
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  h = createHarness(db, 50);
+});
+
+afterEach(() => {
+  // Every test must leave a database that passes `db check`.
+  expect(checkDatabase(db)).toEqual({ integrity: 'ok', invariant: [], jobs: [] });
+  db.close();
+});
+
+describe('account keys', () => {
+  it('builds and recognises the three platforms', () => {
+    expect(accountKey.discord('123456789012345678')).toBe('discord:123456789012345678');
+    expect(accountKey.slack('T0123', 'U0456')).toBe('slack:T0123:U0456');
+    expect(accountKey.cli('alice.b')).toBe('cli:alice.b');
+    expect(platformOf('discord:1')).toBe('discord');
+    expect(platformOf('slack:T1:W2')).toBe('slack');
+    expect(platformOf('cli:bob')).toBe('cli');
+  });
+
+  it.each(['', 'alice', 'discord:', 'discord:abc', 'discord:1:2', 'slack:T1', 'slack:t1:u1', 'slack:T1:U1:X', 'cli:', 'cli:a b', 'cli:a:b', 'telegram:1'])(
+    'refuses %j',
+    (key) => {
+      const error = thrown(() => platformOf(key));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect(error).toMatchObject({ code: 'invalid_account_key' });
+      expect(thrown(() => h.credits.ensureAccount(key, 'cli'))).toBeInstanceOf(ValidationError);
+    },
+  );
+
+  it('refuses a platform that does not match the key', () => {
+    expect(thrown(() => h.credits.ensureAccount('cli:alice', 'discord'))).toMatchObject({ code: 'invalid_account_key' });
+  });
+});
+
+describe('ensureAccount', () => {
+  it('gives the starting credits once, with one starting row', () => {
+    const first = h.credits.ensureAccount('discord:42', 'discord', 'Ada');
+    h.clock.advance(10);
+    const again = h.credits.ensureAccount('discord:42', 'discord', 'Someone else');
+    expect(first).toMatchObject({ key: 'discord:42', platform: 'discord', displayName: 'Ada', balance: 50, held: 0 });
+    expect(again).toEqual(first);
+    expect(h.credits.recentLedger('discord:42')).toEqual([
+      expect.objectContaining({ kind: 'starting', delta: 50, heldDelta: 0, jobId: null, actor: 'system' }),
+    ]);
+  });
+
+  it('takes the platform from the key when none is given', () => {
+    expect(h.credits.ensureAccount('slack:T1:U2')).toMatchObject({ platform: 'slack', displayName: null, balance: 50 });
+  });
+
+  it('does not create an account when only looking', () => {
+    expect(h.credits.account('cli:nobody')).toBeUndefined();
+    expect(rowCounts(db).accounts).toBe(0);
+  });
+});
+
+describe('grant and set', () => {
+  it('grant adds to the balance with a ledger row naming actor and reason', () => {
+    h.credits.ensureAccount('cli:alice', 'cli');
+    const after = h.credits.grant('cli:alice', 25, admin);
+    expect(after).toMatchObject({ balance: 75, held: 0 });
+    expect(h.credits.recentLedger('cli:alice', 1)).toEqual([
+      expect.objectContaining({ kind: 'grant', delta: 25, heldDelta: 0, actor: 'discord:1', reason: 'prize' }),
+    ]);
+  });
+
+  it('grant creates an unknown account first', () => {
+    expect(h.credits.grant('cli:new', 5, { actor: 'cli:root' })).toMatchObject({ balance: 55 });
+    expect(h.credits.recentLedger('cli:new').map((e) => [e.kind, e.delta, e.reason])).toEqual([
+      ['grant', 5, null],
+      ['starting', 50, null],
+    ]);
+  });
+
+  it('set writes an adjust row of the difference and leaves held credits alone', () => {
+    const held = h.credits.hold(holdInput({ unitCost: 10 }));
+    expect(held.ok).toBe(true);
+    const after = h.credits.set('cli:alice', 7, admin);
+    expect(after).toMatchObject({ balance: 7, held: 10 });
+    expect(h.credits.recentLedger('cli:alice', 1)).toEqual([
+      expect.objectContaining({ kind: 'adjust', delta: 7 - 40, heldDelta: 0, actor: 'discord:1', reason: 'prize' }),
+    ]);
+    expect(h.credits.set('cli:alice', 7, admin).balance).toBe(7);
+    expect(h.credits.recentLedger('cli:alice', 1)[0]).toMatchObject({ kind: 'adjust', delta: 0 });
+  });
+
+  it.each([-1, 0, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2e12])('grant refuses %s', (amount) => {
+    const error = thrown(() => h.credits.grant('cli:alice', amount, admin));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toMatchObject({ code: 'invalid_amount' });
+    expect(rowCounts(db)).toEqual({ accounts: 0, ledger: 0, jobs: 0 });
+  });
+
+  it.each([-1, 2.5, Number.NaN])('set refuses %s', (amount) => {
+    expect(thrown(() => h.credits.set('cli:alice', amount, admin))).toMatchObject({ code: 'invalid_amount' });
+  });
+
+  it('refuses a grant that would pass the largest balance, and rolls back the account it created', () => {
+    expect(thrown(() => h.credits.grant('cli:alice', 1e12, admin))).toMatchObject({ code: 'invalid_amount' });
+    expect(rowCounts(db)).toEqual({ accounts: 0, ledger: 0, jobs: 0 });
+  });
+
+  it('requires an actor', () => {
+    expect(thrown(() => h.credits.grant('cli:alice', 1, { actor: ' ' }))).toBeInstanceOf(ValidationError);
+  });
+
+  it('refuses a bad starting amount', () => {
+    for (const startingCredits of [-5, 0.5]) {
+      expect(thrown(() => new CreditService({ store: h.store, clock: h.clock, startingCredits }))).toBeInstanceOf(
+        ValidationError,
+      );
+    }
+  });
+});
+
+describe('hold', () => {
+  it('moves the cost from balance to held and creates a queued job with a hold row', () => {
+    const result = h.credits.hold(holdInput({ unitCost: 4, count: 3, displayName: 'Alice' }));
+    expect(result).toMatchObject({
+      ok: true,
+      duplicate: false,
+      account: { balance: 38, held: 12, displayName: 'Alice' },
+      job: { id: 'job-1', status: 'queued', platform: 'cli', cost: 12, held: 12, captured: 0, unitCost: 4 },
+    });
+    expect(h.credits.recentLedger('cli:alice', 1)).toEqual([
+      expect.objectContaining({ kind: 'hold', delta: -12, heldDelta: 12, jobId: 'job-1', actor: 'cli:alice' }),
+    ]);
+    expect(h.credits.totalHeld()).toBe(12);
+  });
+
+  it('writes nothing when credits are short, for a new account', () => {
+    const result = h.credits.hold(holdInput({ unitCost: 51 }));
+    expect(result).toEqual({ ok: false, reason: 'insufficient_credits', balance: 50, cost: 51 });
+    expect(rowCounts(db)).toEqual({ accounts: 0, ledger: 0, jobs: 0 });
+  });
+
+  it('writes nothing when credits are short, for an existing account', () => {
+    h.credits.set('cli:alice', 3, admin);
+    const before = rowCounts(db);
+    expect(h.credits.hold(holdInput({ unitCost: 2, count: 2 }))).toEqual({
+      ok: false,
+      reason: 'insufficient_credits',
+      balance: 3,
+      cost: 4,
+    });
+    expect(rowCounts(db)).toEqual(before);
+    expect(h.credits.account('cli:alice')).toMatchObject({ balance: 3, held: 0 });
+  });
+
+  it('can spend the balance to exactly zero', () => {
+    expect(h.credits.hold(holdInput({ unitCost: 50 }))).toMatchObject({ ok: true, account: { balance: 0, held: 50 } });
+  });
+
+  it('returns the existing job for a repeated idempotency key and holds nothing more', () => {
+    const input = holdInput({ idempotencyKey: 'interaction-1', unitCost: 4, count: 2 });
+    const first = h.credits.hold(input);
+    const second = h.credits.hold({ ...input, id: 'another-id' });
+    expect(second).toMatchObject({ ok: true, duplicate: true, job: { id: 'job-1' }, account: { balance: 42, held: 8 } });
+    expect(first.ok && second.ok && second.job).toEqual(first.ok && first.job);
+    expect(rowCounts(db)).toEqual({ accounts: 1, ledger: 2, jobs: 1 });
+  });
+
+  it('finds a job by its idempotency key', () => {
+    h.credits.hold(holdInput({ idempotencyKey: 'interaction-9' }));
+    expect(h.credits.job('interaction-9', 'idempotency')?.id).toBe('job-1');
+    expect(h.credits.job('interaction-9')).toBeUndefined();
+    expect(h.credits.job('job-1')?.idempotencyKey).toBe('interaction-9');
+  });
+
+  it('accepts the platform and creation time when the caller passes them, and checks the platform', () => {
+    const result = h.credits.hold(holdInput({ accountKey: 'discord:5', platform: 'discord', createdAt: 1234 }));
+    expect(result).toMatchObject({ ok: true, job: { platform: 'discord', createdAt: 1234 } });
+    const error = thrown(() => h.credits.hold(holdInput({ accountKey: 'discord:5', platform: 'slack' })));
+    expect(error).toMatchObject({ code: 'invalid_account_key' });
+  });
+
+  it('refuses a repeated idempotency key from another account', () => {
+    h.credits.hold(holdInput({ idempotencyKey: 'k' }));
+    expect(thrown(() => h.credits.hold(holdInput({ idempotencyKey: 'k', accountKey: 'cli:mallory' })))).toMatchObject({
+      code: 'idempotency_conflict',
+    });
+  });
+
+  it('stores the request, destination and parent as given', () => {
+    const input = holdInput({ parentId: 'job-0', destination: { channelId: 'c9', threadTs: '1.2' }, kind: 'reroll' });
+    const result = h.credits.hold(input);
+    expect(result.ok && h.credits.job(result.job.id)).toMatchObject({
+      request: input.request,
+      destination: { channelId: 'c9', threadTs: '1.2' },
+      parentId: 'job-0',
+      kind: 'reroll',
+      outputs: [],
+      startedAt: null,
+      finishedAt: null,
+    });
+  });
+
+  it.each([
+    ['a negative price', { unitCost: -1, cost: -1 }],
+    ['a fractional price', { unitCost: 0.5, cost: 0.5 }],
+    ['a cost that is not price × count', { unitCost: 4, count: 2, cost: 4 }],
+    ['no images', { count: 0, cost: 0 }],
+    ['an empty idempotency key', { idempotencyKey: '' }],
+  ])('refuses %s', (_name, overrides) => {
+    expect(thrown(() => h.credits.hold(holdInput(overrides)))).toBeInstanceOf(ValidationError);
+    expect(rowCounts(db)).toEqual({ accounts: 0, ledger: 0, jobs: 0 });
+  });
+
+  it('holds a free job without ledger rows', () => {
+    const result = h.credits.hold(holdInput({ unitCost: 0 }));
+    expect(result).toMatchObject({ ok: true, account: { balance: 50, held: 0 } });
+    expect(result.ok && h.credits.settle(result.job.id, { delivered: 1, status: 'succeeded' })).toMatchObject({
+      settled: true,
+      captured: 0,
+      released: 0,
+    });
+  });
+});
+
+describe('settle', () => {
+  function submit(unitCost: number, count: number): string {
+    const result = h.credits.hold(holdInput({ unitCost, count }));
+    if (!result.ok) throw new Error('hold refused');
+    return result.job.id;
+  }
+
+  it('captures the whole cost on full success, exactly once', () => {
+    const id = submit(4, 2);
+    expect(h.credits.markRunning(id)).toBe(true);
+    h.clock.advance(1500);
+    const outputs = [{ name: 'a.png', mime: 'image/png', bytes: 10, width: 1, height: 1 }];
+    const first = h.credits.settle(id, { delivered: 2, status: 'succeeded', outputs, model: 'offline-2' });
+    expect(first).toMatchObject({
+      settled: true,
+      captured: 8,
+      released: 0,
+      account: { balance: 42, held: 0 },
+      job: { status: 'succeeded', held: 0, captured: 8, model: 'offline-2', outputs, errorCode: null },
+    });
+    expect(first.job.finishedAt! - first.job.startedAt!).toBe(1500);
+    const ledgerRows = rowCounts(db).ledger;
+    const second = h.credits.settle(id, { delivered: 0, status: 'failed', errorCode: 'late' });
+    expect(second).toEqual({ settled: false, job: first.job });
+    expect(rowCounts(db).ledger).toBe(ledgerRows);
+    expect(h.credits.account('cli:alice')).toMatchObject({ balance: 42, held: 0 });
+    expect(h.credits.recentLedger('cli:alice', 1)).toEqual([
+      expect.objectContaining({ kind: 'capture', delta: 0, heldDelta: -8, jobId: id, actor: 'system' }),
+    ]);
+  });
+
+  it('charges only the images delivered on partial success', () => {
+    const id = submit(4, 3);
+    const result = h.credits.settle(id, { delivered: 2, status: 'succeeded' });
+    expect(result).toMatchObject({ settled: true, captured: 8, released: 4, account: { balance: 42, held: 0 } });
+    expect(h.credits.recentLedger('cli:alice', 2).map((e) => [e.kind, e.delta, e.heldDelta])).toEqual([
+      ['release', 4, -4],
+      ['capture', 0, -8],
+    ]);
+  });
+
+  it('never captures more than was held', () => {
+    const id = submit(4, 1);
+    expect(h.credits.settle(id, { delivered: 3, status: 'succeeded' })).toMatchObject({ captured: 4, released: 0 });
+  });
+
+  it('releases everything on failure and keeps the error', () => {
+    const id = submit(6, 2);
+    const result = h.credits.settle(id, {
+      delivered: 0,
+      status: 'failed',
+      errorCode: 'provider_unavailable',
+      errorMessage: 'The image service is down.',
+    });
+    expect(result).toMatchObject({
+      captured: 0,
+      released: 12,
+      account: { balance: 50, held: 0 },
+      job: { status: 'failed', errorCode: 'provider_unavailable', errorMessage: 'The image service is down.' },
+    });
+  });
+
+  it('records "succeeded" with nothing delivered as failed', () => {
+    const id = submit(4, 1);
+    expect(h.credits.settle(id, { delivered: 0, status: 'succeeded' })).toMatchObject({
+      released: 4,
+      job: { status: 'failed', errorCode: 'no_output' },
+    });
+  });
+
+  it('refuses a bad delivered count and an unknown job', () => {
+    const id = submit(4, 1);
+    expect(thrown(() => h.credits.settle(id, { delivered: -1, status: 'failed' }))).toBeInstanceOf(ValidationError);
+    expect(thrown(() => h.credits.settle(id, { delivered: 0.5, status: 'failed' }))).toBeInstanceOf(ValidationError);
+    expect(thrown(() => h.credits.settle('nope', { delivered: 0, status: 'failed' }))).toMatchObject({
+      code: 'job_not_found',
+    });
+  });
+});
+
+describe('cancel', () => {
+  it('releases a queued job, after which it cannot start', () => {
+    const held = h.credits.hold(holdInput({ unitCost: 5 }));
+    const id = held.ok ? held.job.id : '';
+    expect(h.credits.cancel(id)).toMatchObject({
+      settled: true,
+      released: 5,
+      account: { balance: 50, held: 0 },
+      job: { status: 'cancelled', errorCode: 'cancelled' },
+    });
+    expect(h.credits.markRunning(id)).toBe(false);
+    expect(h.credits.cancel(id)).toMatchObject({ settled: false, job: { status: 'cancelled' } });
+  });
+
+  it('leaves a running job to finish', () => {
+    const held = h.credits.hold(holdInput({ unitCost: 5 }));
+    const id = held.ok ? held.job.id : '';
+    h.credits.markRunning(id);
+    expect(h.credits.cancel(id)).toMatchObject({ settled: false, job: { status: 'running', held: 5 } });
+    expect(h.credits.settle(id, { delivered: 1, status: 'succeeded' })).toMatchObject({ captured: 5 });
+  });
+});
+
+describe('recoverInterrupted', () => {
+  it('settles queued and running jobs as interrupted and returns their holds', () => {
+    const ids = [1, 2, 3].map((n) => {
+      h.clock.advance();
+      const result = h.credits.hold(holdInput({ unitCost: n, accountKey: n === 3 ? 'discord:7' : 'cli:alice' }));
+      return result.ok ? result.job.id : '';
+    });
+    h.credits.markRunning(ids[0]!);
+    h.credits.settle(ids[1]!, { delivered: 1, status: 'succeeded' });
+    const recovered = h.credits.recoverInterrupted();
+    expect(recovered.map((job) => [job.id, job.status, job.held, job.errorCode])).toEqual([
+      [ids[0], 'interrupted', 0, 'interrupted'],
+      [ids[2], 'interrupted', 0, 'interrupted'],
+    ]);
+    expect(recovered[0]!.errorMessage).toBe('The bot restarted before this job finished; your credits were returned.');
+    expect(h.credits.account('cli:alice')).toMatchObject({ balance: 48, held: 0 });
+    expect(h.credits.account('discord:7')).toMatchObject({ balance: 50, held: 0 });
+    expect(h.credits.totalHeld()).toBe(0);
+    expect(h.credits.recoverInterrupted()).toEqual([]);
+  });
+});
+
+describe('listing', () => {
+  it('lists jobs newest first, per account or all, and the ledger newest first', () => {
+    for (const key of ['cli:alice', 'cli:bob', 'cli:alice']) {
+      h.credits.hold(holdInput({ accountKey: key }));
+    }
+    // Same millisecond: the later insert still comes first.
+    expect(h.credits.listJobs().map((job) => job.id)).toEqual(['job-3', 'job-2', 'job-1']);
+    expect(h.credits.listJobs({ accountKey: 'cli:alice', limit: 1 }).map((job) => job.id)).toEqual(['job-3']);
+    expect(h.credits.recentLedger('cli:alice').map((e) => e.kind)).toEqual(['hold', 'hold', 'starting']);
+    expect(thrown(() => h.credits.listJobs({ limit: 0 }))).toBeInstanceOf(ValidationError);
+    expect(h.credits.job('nope')).toBeUndefined();
+  });
+});

@@ -1,0 +1,80 @@
+import type { Clock } from '../../../src/core/clock.js';
+import { CreditService } from '../../../src/core/credits/CreditService.js';
+import type { HoldInput } from '../../../src/core/credits/types.js';
+import type { Store } from '../../../src/core/store.js';
+import { createSqliteStore } from '../../../src/db/store.js';
+import type { SqliteDatabase } from '../../../src/db/types.js';
+
+/** A clock that moves only when told to. */
+export class ManualClock implements Clock {
+  time: number;
+  constructor(time = 1_700_000_000_000) {
+    this.time = time;
+  }
+  now(): number {
+    return this.time;
+  }
+  advance(ms = 1): void {
+    this.time += ms;
+  }
+}
+
+export interface Harness {
+  readonly store: Store;
+  readonly clock: ManualClock;
+  readonly credits: CreditService;
+}
+
+/** A CreditService on a real (migrated) database with a manual clock and readable job ids. */
+export function createHarness(db: SqliteDatabase, startingCredits = 50, idPrefix = 'job'): Harness {
+  const store = createSqliteStore(db);
+  const clock = new ManualClock();
+  let next = 0;
+  const credits = new CreditService({ store, clock, startingCredits, newId: () => `${idPrefix}-${++next}` });
+  return { store, clock, credits };
+}
+
+let idempotencyKeys = 0;
+
+/** A valid hold: 1 image at 4 credits for cli:alice unless overridden. */
+export function holdInput(
+  overrides: Partial<Omit<HoldInput, 'request'>> & { count?: number } = {},
+): HoldInput {
+  const { count = 1, ...rest } = overrides;
+  const unitCost = rest.unitCost ?? 4;
+  return {
+    idempotencyKey: `idem-${++idempotencyKeys}`,
+    accountKey: 'cli:alice',
+    destination: { channelId: 'c1' },
+    kind: 'imagine',
+    request: {
+      prompt: 'a koi pond at dawn',
+      model: 'offline-1',
+      aspectRatio: '1:1',
+      resolution: '1K',
+      count,
+      references: [],
+    },
+    provider: 'offline',
+    model: 'offline-1',
+    cost: unitCost * count,
+    ...rest,
+    unitCost,
+  };
+}
+
+/** The error `fn` throws (fails the test if it returns). */
+export function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to throw');
+}
+
+/** Row counts of the credit tables, to show that an operation wrote nothing. */
+export function rowCounts(db: SqliteDatabase): { accounts: number; ledger: number; jobs: number } {
+  const count = (table: string) => db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n;
+  return { accounts: count('accounts'), ledger: count('ledger'), jobs: count('jobs') };
+}

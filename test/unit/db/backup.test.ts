@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backupDatabase } from '../../../src/db/backup.js';
+import { checkDatabase } from '../../../src/db/check.js';
+import { openDatabase } from '../../../src/db/open.js';
+import type { SqliteDatabase } from '../../../src/db/types.js';
+import { createHarness } from '../credits/support.js';
+
+let dir: string;
+const handles: SqliteDatabase[] = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'nano-imagine-backup-'));
+});
+afterEach(() => {
+  for (const db of handles.splice(0)) db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('backupDatabase', () => {
+  it('copies a live database to a file that opens with the same data', async () => {
+    const db = openDatabase(join(dir, 'live.db'));
+    handles.push(db);
+    createHarness(db).credits.grant('cli:alice', 7, { actor: 'cli:root' });
+
+    const { totalPages } = await backupDatabase(db, join(dir, 'copies', 'b.db'));
+    expect(totalPages).toBeGreaterThan(0);
+
+    const copy = openDatabase(join(dir, 'copies', 'b.db'), { readonly: true });
+    handles.push(copy);
+    expect(createHarness(copy).credits.account('cli:alice')).toMatchObject({ balance: 57 });
+    expect(checkDatabase(copy).integrity).toBe('ok');
+  });
+
+  it('refuses to write over the database itself', async () => {
+    const file = join(dir, 'live.db');
+    const db = openDatabase(file);
+    handles.push(db);
+    await expect(backupDatabase(db, file)).rejects.toMatchObject({ code: 'db_backup_same_file' });
+  });
+});

@@ -1,0 +1,176 @@
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppError } from '../../../src/core/errors.js';
+import { accountSql } from '../../../src/db/AccountRepository.js';
+import { jobSql } from '../../../src/db/JobRepository.js';
+import { ledgerSql } from '../../../src/db/LedgerRepository.js';
+import { migrate, schemaVersion } from '../../../src/db/migrate.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from '../../../src/db/migrations/index.js';
+import { openDatabase } from '../../../src/db/open.js';
+import type { SqliteDatabase } from '../../../src/db/types.js';
+
+const handles: SqliteDatabase[] = [];
+afterEach(() => {
+  for (const db of handles.splice(0)) db.close();
+});
+
+/** A bare connection, as openDatabase would hand to migrate(), but with nothing applied yet. */
+function bare(): SqliteDatabase {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  handles.push(db);
+  return db;
+}
+
+function tables(db: SqliteDatabase): string[] {
+  return db
+    .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .all()
+    .map((row) => row.name);
+}
+
+/** What each migration must leave behind, checked on a database migrated from the version before. */
+const AFTER: Record<number, (db: SqliteDatabase) => void> = {
+  1: (db) => {
+    expect(tables(db)).toEqual(['accounts', 'jobs', 'ledger', 'settings']);
+    const indexes = db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+      .all()
+      .map((row) => row.name);
+    expect(indexes).toEqual(['jobs_account_created', 'jobs_created', 'jobs_status', 'ledger_account', 'ledger_job']);
+  },
+};
+
+describe('migrations', () => {
+  it('are numbered 1…N and each one has a check below', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    expect(Object.keys(AFTER).map(Number)).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(LATEST_SCHEMA_VERSION).toBe(MIGRATIONS.length);
+  });
+
+  it.each(MIGRATIONS.map((m) => [m.version, m.name] as const))('%i (%s) applies on a database at the version before', (version, name) => {
+    const db = bare();
+    migrate(db, MIGRATIONS.slice(0, version - 1));
+    expect(schemaVersion(db)).toBe(version - 1);
+    expect(migrate(db, MIGRATIONS.slice(0, version))).toEqual({
+      from: version - 1,
+      to: version,
+      applied: [`${String(version).padStart(4, '0')}_${name}`],
+    });
+    AFTER[version]!(db);
+  });
+
+  it('does nothing when the database is up to date', () => {
+    const db = bare();
+    migrate(db);
+    expect(migrate(db)).toEqual({ from: LATEST_SCHEMA_VERSION, to: LATEST_SCHEMA_VERSION, applied: [] });
+  });
+
+  it('refuses a database newer than the code', () => {
+    const db = bare();
+    db.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
+    const error = (() => {
+      try {
+        migrate(db);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ code: 'db_too_new' });
+    expect((error as Error).message).toContain(
+      `schema version ${LATEST_SCHEMA_VERSION + 1}, but this build of nano-imagine knows only versions up to ${LATEST_SCHEMA_VERSION}`,
+    );
+    expect(tables(db)).toEqual([]);
+  });
+
+  it('rolls a failing migration back entirely, user_version included', () => {
+    const db = bare();
+    const broken: Migration = {
+      version: LATEST_SCHEMA_VERSION + 1,
+      name: 'broken',
+      up: 'CREATE TABLE half (x INTEGER) STRICT; INSERT INTO missing VALUES (1);',
+    };
+    expect(() => migrate(db, [...MIGRATIONS, broken])).toThrow(/no such table: missing/);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(tables(db)).not.toContain('half');
+  });
+
+  it('refuses a list with a gap', () => {
+    const gap: Migration = { version: 3, name: 'gap', up: '' };
+    expect(() => migrate(bare(), [...MIGRATIONS, gap])).toThrow(expect.objectContaining({ code: 'db_migrations_invalid' }));
+  });
+});
+
+describe('schema', () => {
+  it('makes every table STRICT', () => {
+    const db = openDatabase(':memory:');
+    handles.push(db);
+    const list = db.pragma('table_list') as { schema: string; name: string; strict: number }[];
+    const ours = list.filter((t) => t.schema === 'main' && !t.name.startsWith('sqlite_'));
+    expect(ours.map((t) => [t.name, t.strict]).sort()).toEqual([
+      ['accounts', 1],
+      ['jobs', 1],
+      ['ledger', 1],
+      ['settings', 1],
+    ]);
+    expect(() =>
+      db.prepare("INSERT INTO accounts VALUES ('cli:a', 'cli', NULL, 'lots', 0, 0, 0)").run(),
+    ).toThrow(/cannot store TEXT value in INTEGER column/);
+  });
+
+  it('refuses rows that break the credit rules', () => {
+    const db = openDatabase(':memory:');
+    handles.push(db);
+    db.prepare("INSERT INTO accounts VALUES ('cli:a', 'cli', NULL, 5, 0, 0, 0)").run();
+    expect(() => db.prepare("UPDATE accounts SET balance = -1 WHERE key = 'cli:a'").run()).toThrow(/CHECK constraint/);
+    expect(() => db.prepare("INSERT INTO ledger (account_key, kind, delta, held_delta, at) VALUES ('cli:a', 'hold', -1, 1, 0)").run()).toThrow(/CHECK constraint/);
+    expect(() => db.prepare("INSERT INTO ledger (account_key, kind, delta, held_delta, at) VALUES ('cli:zz', 'grant', 1, 0, 0)").run()).toThrow(/FOREIGN KEY/);
+    db.prepare("INSERT INTO ledger (account_key, kind, delta, held_delta, at) VALUES ('cli:a', 'starting', 5, 0, 0)").run();
+    expect(() => db.prepare('UPDATE ledger SET delta = 6').run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM ledger').run()).toThrow(/append-only/);
+  });
+});
+
+describe('hot queries use an index', () => {
+  const params: Record<string, Record<string, unknown>> = {
+    'job by id': { id: 'j' },
+    'job by idempotency key': { key: 'k' },
+    'jobs by status': { statuses: '["queued","running"]' },
+    'jobs by account, newest first': { accountKey: 'cli:a', limit: 10 },
+    'jobs, newest first': { limit: 10 },
+    'ledger by account, newest first': { accountKey: 'cli:a', limit: 10 },
+    'account by key': { key: 'cli:a' },
+  };
+  const queries: Record<string, string> = {
+    'job by id': jobSql.find,
+    'job by idempotency key': jobSql.findByIdempotencyKey,
+    'jobs by status': jobSql.withStatus,
+    'jobs by account, newest first': jobSql.listByAccount,
+    'jobs, newest first': jobSql.list,
+    'ledger by account, newest first': ledgerSql.recent,
+    'account by key': accountSql.find,
+  };
+  const expected: Record<string, RegExp> = {
+    'job by id': /SEARCH jobs USING INDEX sqlite_autoindex_jobs_1 \(id=\?\)/,
+    'job by idempotency key': /SEARCH jobs USING INDEX sqlite_autoindex_jobs_2 \(idempotency_key=\?\)/,
+    'jobs by status': /SEARCH jobs USING INDEX jobs_status \(status=\?\)/,
+    'jobs by account, newest first': /SEARCH jobs USING INDEX jobs_account_created \(account_key=\?\)/,
+    'jobs, newest first': /SCAN jobs USING INDEX jobs_created/,
+    'ledger by account, newest first': /SEARCH ledger USING INDEX ledger_account \(account_key=\?\)/,
+    'account by key': /SEARCH accounts USING INDEX sqlite_autoindex_accounts_1 \(key=\?\)/,
+  };
+
+  it.each(Object.keys(queries))('%s', (name) => {
+    const db = openDatabase(':memory:');
+    handles.push(db);
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${queries[name]!}`).all(params[name]) as { detail: string }[]).map(
+      (row) => row.detail,
+    );
+    expect(plan.join('\n')).toMatch(expected[name]!);
+    // No full scan of a table without an index, and newest-first lists come straight off the index.
+    expect(plan.filter((detail) => /^SCAN (jobs|ledger|accounts)$/.test(detail))).toEqual([]);
+    if (name.includes('newest first')) expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/);
+  });
+});

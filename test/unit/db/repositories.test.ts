@@ -1,0 +1,134 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NewJob, Store } from '../../../src/core/store.js';
+import { createSqliteStore } from '../../../src/db/store.js';
+import { openDatabase } from '../../../src/db/open.js';
+import type { SqliteDatabase } from '../../../src/db/types.js';
+
+let db: SqliteDatabase;
+let store: Store;
+
+const job: NewJob = {
+  id: 'j1',
+  idempotencyKey: 'k1',
+  accountKey: 'slack:T1:U1',
+  platform: 'slack',
+  destination: { channel: 'C1', threadTs: '171.5', nested: { list: [1, 'two', null] } },
+  kind: 'edit',
+  parentId: null,
+  request: {
+    prompt: 'ünïcødé ✓ "quotes"',
+    model: 'm',
+    aspectRatio: '16:9',
+    resolution: '2K',
+    count: 2,
+    references: [{ name: 'a.png', url: 'https://example.com/a.png' }, { name: 'b.jpg' }],
+  },
+  provider: 'nbpro',
+  model: 'm',
+  unitCost: 6,
+  cost: 12,
+  held: 12,
+  status: 'queued',
+  createdAt: 100,
+};
+
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  store = createSqliteStore(db);
+  store.accounts.insert({
+    key: 'slack:T1:U1',
+    platform: 'slack',
+    displayName: null,
+    balance: 0,
+    held: 12,
+    createdAt: 1,
+    updatedAt: 1,
+  });
+});
+afterEach(() => db.close());
+
+describe('JobRepository', () => {
+  it('round-trips the JSON columns', () => {
+    store.jobs.insert(job);
+    expect(store.jobs.find('j1')).toEqual({
+      ...job,
+      captured: 0,
+      errorCode: null,
+      errorMessage: null,
+      outputs: [],
+      startedAt: null,
+      finishedAt: null,
+    });
+    expect(store.jobs.findByIdempotencyKey('k1')?.id).toBe('j1');
+  });
+
+  it('refuses a second job with the same idempotency key', () => {
+    store.jobs.insert(job);
+    expect(() => store.jobs.insert({ ...job, id: 'j2' })).toThrow(/UNIQUE constraint failed: jobs.idempotency_key/);
+  });
+
+  it('settles only a queued or running job, once, and keeps the model unless told', () => {
+    store.jobs.insert(job);
+    const settlement = {
+      status: 'succeeded',
+      captured: 12,
+      errorCode: null,
+      errorMessage: null,
+      outputs: [{ name: 'o.png', mime: 'image/png', bytes: 3, width: 2, height: 2, sourceUrl: 'https://x/o.png' }],
+      finishedAt: 200,
+    } as const;
+    expect(store.jobs.markRunning('j1', 150)).toBe(true);
+    expect(store.jobs.markRunning('j1', 151)).toBe(false);
+    expect(store.jobs.settle('j1', settlement)).toBe(true);
+    expect(store.jobs.settle('j1', { ...settlement, status: 'failed', captured: 0 })).toBe(false);
+    expect(store.jobs.find('j1')).toMatchObject({
+      status: 'succeeded',
+      held: 0,
+      captured: 12,
+      model: 'm',
+      startedAt: 150,
+      finishedAt: 200,
+      outputs: settlement.outputs,
+    });
+    expect(store.jobs.withStatus(['queued', 'running'])).toEqual([]);
+    expect(store.jobs.withStatus(['succeeded']).map((j) => j.id)).toEqual(['j1']);
+  });
+
+  it('records the model the provider reports', () => {
+    store.jobs.insert(job);
+    store.jobs.settle('j1', { status: 'failed', captured: 0, errorCode: 'x', errorMessage: 'y', outputs: [], model: 'm-2k', finishedAt: 3 });
+    expect(store.jobs.find('j1')).toMatchObject({ model: 'm-2k', errorCode: 'x', errorMessage: 'y' });
+  });
+});
+
+describe('AccountRepository', () => {
+  it('changes balance and held together and refuses a negative result', () => {
+    store.accounts.change('slack:T1:U1', 5, -2, 9);
+    expect(store.accounts.find('slack:T1:U1')).toMatchObject({ balance: 5, held: 10, updatedAt: 9 });
+    expect(() => store.accounts.change('slack:T1:U1', -6, 0, 10)).toThrow(/CHECK constraint/);
+    expect(() => store.accounts.change('cli:ghost', 1, 0, 10)).toThrow(expect.objectContaining({ code: 'account_not_found' }));
+    expect(store.accounts.totalHeld()).toBe(10);
+  });
+});
+
+describe('Store.transaction', () => {
+  it('rolls every write back when the function throws', () => {
+    expect(() =>
+      store.transaction(() => {
+        store.accounts.change('slack:T1:U1', 100, 0, 2);
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(store.accounts.find('slack:T1:U1')?.balance).toBe(0);
+  });
+
+  it('nests without committing the outer transaction early', () => {
+    expect(() =>
+      store.transaction(() => {
+        store.transaction(() => store.accounts.change('slack:T1:U1', 1, 0, 2));
+        throw new Error('outer fails');
+      }),
+    ).toThrow('outer fails');
+    expect(store.accounts.find('slack:T1:U1')?.balance).toBe(0);
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * A fake nbpro server on a real socket, built from the provider document.
+ * @see shared/seeds/000_f49700a1368fbbac.txt
+ */
+import {
+  BehaviourScript,
+  ImageStore,
+  RequestLog,
+  hasBearer,
+  listen,
+  sendJson,
+  sendText,
+  type RecordedRequest,
+} from './fakeServerKit.js';
+
+export type { RecordedFile, RecordedRequest } from './fakeServerKit.js';
+
+export const NBPRO_FAKE_KEY = 'sk-fake-nbpro-key-0123456789';
+
+/** What the next generate call gets. */
+export type NbproBehaviour =
+  /** 200 `{ model, created, images: [{url}] }`; `images` URLs (default 1) serve real PNGs. */
+  | { readonly kind: 'success'; readonly images?: number; readonly model?: string }
+  /** `status` with the documented `{ error }` body (default text: the document's description). */
+  | { readonly kind: 'error'; readonly status: number; readonly error?: string; readonly headers?: Record<string, string> }
+  /** A non-JSON error page, like a proxy's 502. */
+  | { readonly kind: 'text'; readonly status: number; readonly body: string }
+  /** 200 with a body that is not valid JSON. */
+  | { readonly kind: 'malformed' }
+  /** 200 with `images: []`. */
+  | { readonly kind: 'noImages' }
+  /** 200 with image URLs that answer 404. */
+  | { readonly kind: 'brokenUrls' }
+  /** Never answers; `close()` still ends the connection. */
+  | { readonly kind: 'hang' };
+
+/** The document's error table, used when a behaviour gives no text. */
+const DOCUMENTED_ERRORS: Readonly<Record<number, string>> = {
+  400: 'Invalid request parameters',
+  401: 'Invalid API key',
+  402: 'Insufficient credits',
+  500: 'Generation failed',
+};
+
+export interface FakeNbproServer {
+  /** Base URL to pass as `baseUrl`. */
+  readonly url: string;
+  readonly apiKey: string;
+  /** Every call to the generate endpoint, rejected ones included. */
+  readonly requests: readonly RecordedRequest[];
+  /** Paths of image GETs. */
+  readonly imageRequests: readonly string[];
+  /** The behaviour for calls when the queue is empty (initially success). */
+  setMode(behaviour: NbproBehaviour): void;
+  /** Behaviours for the next calls, in order, before falling back to the mode. */
+  enqueue(...behaviours: NbproBehaviour[]): void;
+  /** The next `n` calls fail with `failure` (default: the documented 500). */
+  failTimes(n: number, failure?: NbproBehaviour): void;
+  /** Resolves once `count` generate calls have arrived. */
+  waitForRequests(count: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface NbproServerOptions {
+  /** @defaultValue {@link NBPRO_FAKE_KEY} */
+  readonly apiKey?: string;
+  /** Longer side of the served PNGs. @defaultValue 64 */
+  readonly imageLongSide?: number;
+}
+
+const GENERATE_PATH = '/api/ai/nano-banana/generate';
+
+export async function startNbproServer(options: NbproServerOptions = {}): Promise<FakeNbproServer> {
+  const apiKey = options.apiKey ?? NBPRO_FAKE_KEY;
+  const script = new BehaviourScript<NbproBehaviour>({ kind: 'success' });
+  const log = new RequestLog();
+  const images = new ImageStore('/files/', options.imageLongSide ?? 64);
+  let base = '';
+
+  const server = await listen(async (_req, res, recorded) => {
+    if (images.serve(recorded, res)) return;
+    if (recorded.path !== GENERATE_PATH) return sendJson(res, 404, { error: 'Not found' });
+    if (recorded.method !== 'POST') return sendJson(res, 405, { error: 'Method not allowed' });
+    log.add(recorded);
+    if (!hasBearer(recorded, apiKey)) return sendJson(res, 401, { error: DOCUMENTED_ERRORS[401] });
+    const behaviour = script.next();
+    switch (behaviour.kind) {
+      case 'hang':
+        return;
+      case 'error':
+        return sendJson(
+          res,
+          behaviour.status,
+          { error: behaviour.error ?? DOCUMENTED_ERRORS[behaviour.status] ?? 'Error' },
+          behaviour.headers,
+        );
+      case 'text':
+        return sendText(res, behaviour.status, behaviour.body, 'text/html');
+      case 'malformed':
+        return sendText(res, 200, '{"model": "nano-banana-2", "images": [', 'application/json');
+      case 'noImages':
+        return sendJson(res, 200, { model: 'nano-banana-2', created: 1705123456, images: [] });
+      case 'brokenUrls':
+        return sendJson(res, 200, { model: 'nano-banana-2', created: 1705123456, images: [{ url: base + images.missing() }] });
+      case 'success': {
+        const ratio = ratioOf(recorded);
+        const urls: { url: string }[] = [];
+        for (let i = 0; i < (behaviour.images ?? 1); i += 1) urls.push({ url: base + (await images.add(ratio)) });
+        return sendJson(res, 200, {
+          model: behaviour.model ?? `nano-banana-2-${sizeOf(recorded)}`,
+          created: Math.floor(Date.now() / 1000),
+          images: urls,
+        });
+      }
+    }
+  });
+  base = server.url;
+
+  return {
+    url: server.url,
+    apiKey,
+    requests: log.requests,
+    imageRequests: images.requests,
+    setMode: (behaviour) => script.setMode(behaviour),
+    enqueue: (...behaviours) => script.enqueue(...behaviours),
+    failTimes: (n, failure = { kind: 'error', status: 500 }) => script.enqueue(...Array<NbproBehaviour>(n).fill(failure)),
+    waitForRequests: (count) => log.waitFor(count),
+    close: () => server.close(),
+  };
+}
+
+function fieldOf(recorded: RecordedRequest, name: string): string | undefined {
+  const json = recorded.json;
+  if (typeof json === 'object' && json !== null && name in json) {
+    const value: unknown = (json as Record<string, unknown>)[name];
+    return typeof value === 'string' ? value : undefined;
+  }
+  return recorded.fields?.[name]?.[0];
+}
+
+function ratioOf(recorded: RecordedRequest): string {
+  return fieldOf(recorded, 'aspectRatio') ?? '1:1';
+}
+
+function sizeOf(recorded: RecordedRequest): string {
+  return fieldOf(recorded, 'size') ?? '1k';
+}

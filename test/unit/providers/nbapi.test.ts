@@ -1,0 +1,195 @@
+import sharp from 'sharp';
+import { request } from 'undici';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, type ProviderError } from '../../../src/core/errors.js';
+import { NbapiProvider } from '../../../src/core/providers/nbapi.js';
+import { ratioPng } from '../../fakes/fakeServerKit.js';
+import { startNbapiServer, type FakeNbapiServer } from '../../fakes/nbapiServer.js';
+import { closedPort, expectNoSecret, expectProviderError, providerRequest } from './fixtures.js';
+
+const signal = (): AbortSignal => AbortSignal.timeout(5_000);
+const MODEL = 'gemini-3-pro-image-preview-2k';
+
+describe('NbapiProvider', () => {
+  let server: FakeNbapiServer;
+  let provider: NbapiProvider;
+
+  beforeEach(async () => {
+    server = await startNbapiServer();
+    provider = new NbapiProvider({ apiKey: server.apiKey, baseUrl: server.url });
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  describe('success', () => {
+    it('posts the documented JSON to the documented path with a Bearer key', async () => {
+      const result = await provider.generate(providerRequest({ model: MODEL, count: 1, aspectRatio: '9:16' }), {
+        signal: signal(),
+      });
+
+      expect(server.requests).toHaveLength(1);
+      const sent = server.requests[0]!;
+      expect(sent.method).toBe('POST');
+      expect(sent.path).toBe('/v1/images/generate');
+      expect(sent.headers.authorization).toBe(`Bearer ${server.apiKey}`);
+      expect(sent.headers['content-type']).toBe('application/json');
+      expect(sent.json).toEqual({ prompt: 'A koi pond at dawn', num: 1, model: MODEL, image_size: '9:16' });
+      expect(result.model).toBe(MODEL);
+      expect(result.images).toHaveLength(1);
+    });
+
+    it('reads a single URL string and serves a real PNG of the ratio behind it', async () => {
+      const result = await provider.generate(providerRequest({ model: MODEL, aspectRatio: '9:16' }), { signal: signal() });
+      const image = result.images[0]!;
+      const url = 'url' in image ? image.url : '';
+      expect(url).toMatch(/\/v1\/images\/img-\d+\.png$/);
+      const response = await request(url, { signal: signal() });
+      const meta = await sharp(Buffer.from(await response.body.arrayBuffer())).metadata();
+      expect(meta).toMatchObject({ format: 'png', width: 36, height: 64 });
+    });
+
+    it('asks for count images with num and reads the URL array', async () => {
+      const result = await provider.generate(providerRequest({ model: MODEL, count: 3 }), { signal: signal() });
+      expect(server.requests[0]!.json).toMatchObject({ num: 3 });
+      expect(result.images).toHaveLength(3);
+      expect(new Set(result.images.map((i) => ('url' in i ? i.url : ''))).size).toBe(3);
+    });
+
+    it('accepts fewer URLs than num (a partial result)', async () => {
+      server.setMode({ kind: 'success', images: 2 });
+      const result = await provider.generate(providerRequest({ model: MODEL, count: 4 }), { signal: signal() });
+      expect(result.images).toHaveLength(2);
+    });
+
+    it('cuts extra URLs down to num', async () => {
+      server.setMode({ kind: 'success', images: 3 });
+      const result = await provider.generate(providerRequest({ model: MODEL, count: 2 }), { signal: signal() });
+      expect(result.images).toHaveLength(2);
+    });
+
+    it('reads a one-element URL array', async () => {
+      server.setMode({ kind: 'success', asArray: true });
+      const result = await provider.generate(providerRequest({ model: MODEL }), { signal: signal() });
+      expect(result.images).toHaveLength(1);
+    });
+  });
+
+  describe('refusals before any call', () => {
+    it('refuses references as invalid_request', async () => {
+      const png = await ratioPng('1:1', 8);
+      const error = await expectProviderError(
+        provider.generate(
+          providerRequest({ references: [{ bytes: png, mime: 'image/png', name: 'a.png', width: 8, height: 8 }] }),
+          { signal: signal() },
+        ),
+        'invalid_request',
+      );
+      expect(error.message).toMatch(/reference/);
+      expect(server.requests).toHaveLength(0);
+    });
+  });
+
+  describe('errors', () => {
+    it.each([
+      [400, 'insufficient credits', 200, 'provider_credits'],
+      [400, 'insufficient credits', 400, 'provider_credits'],
+      [400, 'Invalid request parameters', 200, 'invalid_request'],
+      [400, 'Invalid request parameters', 400, 'invalid_request'],
+      [401, 'Invalid API key', 200, 'auth'],
+      [429, 'Too many requests', 429, 'rate_limited'],
+      [500, 'Server error', 500, 'unavailable'],
+      [500, 'Server error', 200, 'unavailable'],
+      [503, 'Overloaded', 503, 'unavailable'],
+      [1001, 'Unknown model', 200, 'invalid_request'],
+    ] as const)('maps code %i "%s" (HTTP %i) to %s', async (code, message, httpStatus, kind) => {
+      server.setMode({ kind: 'error', code, message, httpStatus });
+      const error = await expectProviderError(provider.generate(providerRequest({ model: MODEL }), { signal: signal() }), kind);
+      expect(error.status).toBe(httpStatus);
+      expect(error.providerMessage).toBe(message);
+      expect(error.message).toContain(message);
+      expect(error.provider).toBe('nbapi');
+    });
+
+    it('maps a wrong key (the fake answers 401) to auth', async () => {
+      const wrong = new NbapiProvider({ apiKey: 'wrong-key-123', baseUrl: server.url });
+      const error = await expectProviderError(wrong.generate(providerRequest(), { signal: signal() }), 'auth');
+      expect(error.status).toBe(401);
+      expect(error.message).toBe('The image provider did not accept the configured API key: Invalid API key');
+      expectNoSecret(error, 'wrong-key-123');
+    });
+
+    it('words an out-of-credits answer for people', async () => {
+      server.setMode({ kind: 'error', code: 400, message: 'insufficient credits' });
+      const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'provider_credits');
+      expect(error.message).toBe('The image provider account has run out of credits: insufficient credits');
+    });
+
+    it('carries Retry-After on a 429', async () => {
+      server.setMode({ kind: 'error', code: 429, headers: { 'retry-after': '2' } });
+      const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'rate_limited');
+      expect((error as ProviderError & { retryAfterMs?: number }).retryAfterMs).toBe(2000);
+    });
+
+    it.each([
+      [502, 'unavailable'],
+      [504, 'unavailable'],
+      [403, 'auth'],
+      [400, 'invalid_request'],
+    ] as const)('maps a non-JSON HTTP %i page to %s', async (status, kind) => {
+      server.setMode({ kind: 'text', status, body: '<html>gateway trouble</html>' });
+      const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), kind);
+      expect(error.status).toBe(status);
+      expect(error.providerMessage).toBeUndefined();
+    });
+
+    it('maps malformed JSON to bad_response', async () => {
+      server.setMode({ kind: 'malformed' });
+      await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'bad_response');
+    });
+
+    it('maps a success without URLs to bad_response', async () => {
+      server.setMode({ kind: 'noImages' });
+      await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'bad_response');
+    });
+
+    it('returns URLs that 404 as they are', async () => {
+      server.setMode({ kind: 'brokenUrls' });
+      const result = await provider.generate(providerRequest(), { signal: signal() });
+      const image = result.images[0]!;
+      const response = await request('url' in image ? image.url : '', { signal: signal() });
+      await response.body.dump();
+      expect(response.statusCode).toBe(404);
+    });
+
+    it('maps a refused connection to unavailable', async () => {
+      const port = await closedPort();
+      const offline = new NbapiProvider({ apiKey: server.apiKey, baseUrl: `http://127.0.0.1:${port}` });
+      const error = await expectProviderError(offline.generate(providerRequest(), { signal: signal() }), 'unavailable');
+      expectNoSecret(error, server.apiKey);
+    });
+
+    it('maps a hanging server to timeout', async () => {
+      server.setMode({ kind: 'hang' });
+      const error = await expectProviderError(provider.generate(providerRequest(), { signal: AbortSignal.timeout(200) }), 'timeout');
+      expect(error.message).toBe('The image provider did not answer in time.');
+      expectNoSecret(error, server.apiKey);
+    });
+  });
+
+  describe('secrecy', () => {
+    it('never lets the API key into an error, even when the provider echoes it', async () => {
+      server.setMode({ kind: 'error', code: 400, message: `bad key ${server.apiKey} for this model` });
+      const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'invalid_request');
+      expect(error.providerMessage).toBe('bad key [redacted] for this model');
+      expectNoSecret(error, server.apiKey);
+    });
+  });
+
+  describe('construction', () => {
+    it('refuses an unusable base URL with a ConfigError naming the variable', () => {
+      expect(() => new NbapiProvider({ apiKey: 'k', baseUrl: 'api.nanobananaapi.dev' })).toThrow(/NBAPI_BASE_URL/);
+      expect(() => new NbapiProvider({ apiKey: '', baseUrl: 'https://api.nanobananaapi.dev' })).toThrow(ConfigError);
+    });
+  });
+});

@@ -12,6 +12,8 @@ export interface PreviewLayout {
   readonly width: number;
   readonly height: number;
   readonly prompt: string;
+  /** Mixed into the palette's hash so the images of one job differ. @defaultValue 0 */
+  readonly variation?: number;
   /** Shown under the label, e.g. `16:9 · 1K · 1024×576`. */
   readonly caption: string;
   readonly slots: readonly ThumbnailSlot[];
@@ -75,8 +77,10 @@ function hsl(hue: number, saturation: number, lightness: number): string {
 }
 
 /** Two colours and a direction from the prompt's hash: the same prompt always looks the same. */
-function palette(prompt: string): { from: string; to: string; x2: number; y2: number; seed: Buffer } {
-  const seed = createHash('sha256').update(prompt).digest();
+function palette(prompt: string, variation: number): { from: string; to: string; x2: number; y2: number; seed: Buffer } {
+  const hash = createHash('sha256').update(prompt);
+  if (variation !== 0) hash.update(`\u0000${variation}`);
+  const seed = hash.digest();
   const byte = (index: number): number => seed[index] ?? 0;
   const hue = ((byte(0) << 8) | byte(1)) % 360;
   const second = (hue + 60 + (byte(2) % 120)) % 360;
@@ -134,7 +138,7 @@ function referenceStrip(layout: PreviewLayout, short: number): string {
 export function previewSvg(layout: PreviewLayout): string {
   const { width, height } = layout;
   const short = Math.min(width, height);
-  const colours = palette(layout.prompt);
+  const colours = palette(layout.prompt, layout.variation ?? 0);
   const circles = [0, 1, 2]
     .map((index) => {
       const at = (offset: number): number => colours.seed[8 + index * 3 + offset] ?? 0;

@@ -10,6 +10,8 @@ export interface PreviewRequest {
   readonly aspectRatio: string;
   readonly resolution: Resolution;
   readonly references: readonly { readonly bytes: Buffer }[];
+  /** Varies the colours between the images of one job; 0 (or absent) is the base look. */
+  readonly variation?: number;
 }
 
 interface Thumbnail {
@@ -71,6 +73,7 @@ export async function renderPreview(request: PreviewRequest, signal?: AbortSigna
     width,
     height,
     prompt: request.prompt,
+    variation: request.variation ?? 0,
     caption: `${request.aspectRatio} · ${request.resolution} · ${width}×${height}${count > 0 ? ` · ${count} reference${count === 1 ? '' : 's'}` : ''}`,
     slots,
     hiddenReferences: count - slots.length,

@@ -27,6 +27,11 @@ export interface ProviderRequest {
   /** Images wanted from this call: 1 unless the provider has a native count field. */
   readonly count: number;
   readonly references: readonly PreparedImage[];
+  /**
+   * Which image of the job this call is for (0-based), so that providers with no seed of their own
+   * (the offline renderer) make each image of a multi-image job different. HTTP providers ignore it.
+   */
+  readonly variation?: number;
 }
 
 /** One image a provider produced: a URL the core downloads, or bytes it already has. */

@@ -1,0 +1,98 @@
+import type { Account, Job, JobKind, Platform } from '../store.js';
+import type { Resolution } from '../providers/types.js';
+
+/** Where a reference image comes from: a URL (with any auth header the platform needs) or bytes. */
+export type ReferenceSource =
+  | {
+      readonly url: string;
+      /** Sent with the download only; never logged or stored. */
+      readonly headers?: Readonly<Record<string, string>>;
+      readonly name?: string;
+      /** What the platform declared; checked early so obvious refusals cost nothing. */
+      readonly declaredSize?: number;
+      readonly declaredType?: string;
+    }
+  | { readonly bytes: Buffer; readonly name: string };
+
+/** Options a person chose; anything left out takes the catalog's default. */
+export interface GenerationOptions {
+  readonly aspectRatio?: string | undefined;
+  readonly resolution?: string | undefined;
+  readonly model?: string | undefined;
+  readonly count?: number | undefined;
+}
+
+/** What an adapter hands the core: who, where, what (DESIGN §3 step 1). */
+export interface GenerationIntent {
+  /** The platform's own id for the user action; the same key never makes a second job. */
+  readonly idempotencyKey: string;
+  readonly accountKey: string;
+  readonly platform: Platform;
+  readonly displayName?: string | undefined;
+  /** Adapter-owned JSON: where results go. */
+  readonly destination: Readonly<Record<string, unknown>>;
+  readonly kind: JobKind;
+  readonly parentId?: string | undefined;
+  readonly prompt: string;
+  readonly options: GenerationOptions;
+  readonly references: readonly ReferenceSource[];
+}
+
+/** A request after validation against the catalog and pricing. */
+export interface ResolvedRequest {
+  readonly prompt: string;
+  /** The model name users see. */
+  readonly model: string;
+  /** The provider's model id for this resolution. */
+  readonly providerModel: string;
+  readonly aspectRatio: string;
+  readonly resolution: Resolution;
+  readonly count: number;
+  readonly unitCost: number;
+  readonly cost: number;
+}
+
+/** An image ready to post: bytes already downloaded and checked. */
+export interface OutputImage {
+  readonly name: string;
+  readonly mime: string;
+  readonly bytes: Buffer;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Why a submit was refused before any credit moved. Adapters render these; nothing was charged. */
+export type Refusal =
+  | { readonly code: 'invalid_request'; readonly message: string }
+  | { readonly code: 'insufficient_credits'; readonly message: string; readonly balance: number; readonly cost: number }
+  | { readonly code: 'queue_full'; readonly message: string }
+  | { readonly code: 'user_busy'; readonly message: string }
+  | { readonly code: 'shutting_down'; readonly message: string };
+
+export type SubmitOutcome =
+  | { readonly ok: true; readonly job: Job; readonly duplicate: boolean; readonly position: number }
+  | { readonly ok: false; readonly refusal: Refusal };
+
+/** What happens to a job, in order. Every event carries the job as stored at that moment. */
+export type JobEvent =
+  | { readonly type: 'queued'; readonly job: Job; readonly position: number }
+  | { readonly type: 'position'; readonly job: Job; readonly position: number }
+  | { readonly type: 'started'; readonly job: Job }
+  | {
+      readonly type: 'succeeded';
+      readonly job: Job;
+      readonly images: readonly OutputImage[];
+      readonly account: Account;
+      readonly durationMs: number;
+    }
+  | {
+      readonly type: 'failed';
+      readonly job: Job;
+      readonly errorCode: string;
+      /** Short, user-safe. */
+      readonly message: string;
+      readonly refunded: number;
+      readonly account: Account;
+    };
+
+export type JobListener = (event: JobEvent) => void;

@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JobEvent } from '../../../src/core/generation/types.js';
+import { checkDatabase } from '../../../src/db/check.js';
+import { NBPRO_FAKE_KEY, startNbproServer, type FakeNbproServer } from '../../fakes/nbproServer.js';
+import { intent, startCore, type Harness } from '../../support/coreHarness.js';
+
+describe('queue, cancellation, shutdown and restart', () => {
+  let nbpro: FakeNbproServer;
+  let dir: string;
+  const harnesses: Harness[] = [];
+  const start = (env: Record<string, string> = {}) => {
+    const h = startCore({ NBPRO_API_KEY: NBPRO_FAKE_KEY, NBPRO_BASE_URL: nbpro.url, NBPRO_PLAN: 'free', ...env }, {}, dir);
+    harnesses.push(h);
+    return h;
+  };
+
+  beforeEach(async () => {
+    nbpro = await startNbproServer();
+    nbpro.setMode({ kind: 'hang' });
+    dir = mkdtempSync(join(tmpdir(), 'ni-life-'));
+  });
+  afterEach(async () => {
+    for (const h of harnesses.splice(0)) await h.close();
+    await nbpro.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports queue positions, refuses a full queue, and cancels a waiting job with its hold released', async () => {
+    const h = start({ QUEUE_LIMIT: '2' });
+    const events: JobEvent[] = [];
+    const a = h.core.generation.submit(intent({ accountKey: 'cli:a' }), (e) => events.push(e));
+    const b = h.core.generation.submit(intent({ accountKey: 'cli:b' }), (e) => events.push(e));
+    const c = h.core.generation.submit(intent({ accountKey: 'cli:c' }), (e) => events.push(e));
+    expect([a, b, c].map((o) => o.ok && o.position)).toEqual([0, 1, 2]);
+    expect(h.core.generation.submit(intent({ accountKey: 'cli:d' }))).toEqual({
+      ok: false,
+      refusal: { code: 'queue_full', message: expect.stringMatching(/busy/) },
+    });
+    await nbpro.waitForRequests(1);
+    expect(h.core.credits.account('cli:b')).toMatchObject({ balance: 46, held: 4 });
+    if (!b.ok) throw new Error('b refused');
+    expect(h.core.generation.cancel(b.job.id)).toBe(true);
+    expect(h.core.credits.account('cli:b')).toMatchObject({ balance: 50, held: 0 });
+    expect(events.filter((e) => e.job.accountKey === 'cli:c').map((e) => [e.type, 'position' in e ? e.position : null])).toEqual([
+      ['queued', 2],
+      ['position', 1],
+    ]);
+    expect(events.find((e) => e.type === 'failed' && e.job.accountKey === 'cli:b')).toMatchObject({ errorCode: 'cancelled', refunded: 4 });
+    if (!a.ok) throw new Error('a refused');
+    expect(h.core.generation.cancel(a.job.id)).toBe(false); // running, not waiting
+  });
+
+  it('shutdown interrupts what cannot finish in the grace period and releases every hold', async () => {
+    const h = start();
+    const finals: JobEvent[] = [];
+    h.core.generation.submit(intent({ accountKey: 'cli:a' }), (e) => e.type === 'failed' && finals.push(e));
+    h.core.generation.submit(intent({ accountKey: 'cli:b' }), (e) => e.type === 'failed' && finals.push(e));
+    await nbpro.waitForRequests(1);
+    await h.core.generation.shutdown(10);
+    expect(finals.map((e) => e.type === 'failed' && e.errorCode)).toEqual(['interrupted', 'interrupted']);
+    expect(h.core.credits.account('cli:a')).toMatchObject({ balance: 50, held: 0 });
+    expect(h.core.credits.account('cli:b')).toMatchObject({ balance: 50, held: 0 });
+    expect(h.core.generation.submit(intent())).toMatchObject({ ok: false, refusal: { code: 'shutting_down' } });
+    expect(checkDatabase(h.core.db)).toMatchObject({ integrity: 'ok', invariant: [], jobs: [] });
+  });
+
+  it('a restart fails jobs a dead process left behind and releases their holds exactly once', async () => {
+    const dead = start();
+    dead.core.generation.submit(intent({ accountKey: 'cli:a' }));
+    dead.core.generation.submit(intent({ accountKey: 'cli:b' }));
+    await nbpro.waitForRequests(1);
+    // The first process "dies": a second one opens the same file and recovers.
+    const next = start();
+    const interrupted = next.core.generation.recoverInterrupted();
+    expect(interrupted.map((j) => [j.accountKey, j.status, j.held]).sort()).toEqual([
+      ['cli:a', 'interrupted', 0],
+      ['cli:b', 'interrupted', 0],
+    ]);
+    expect(next.core.generation.recoverInterrupted()).toEqual([]);
+    expect(next.core.credits.account('cli:a')).toMatchObject({ balance: 50, held: 0 });
+    expect(checkDatabase(next.core.db)).toMatchObject({ invariant: [], jobs: [] });
+  });
+});

@@ -1,0 +1,67 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCore, type Core, type CoreDeps } from '../../src/app/createCore.js';
+import { parseConfig } from '../../src/config.js';
+import type { GenerationIntent, JobEvent } from '../../src/core/generation/types.js';
+import { noDelayRetryPolicy } from '../../src/core/providers/retry.js';
+import { captureLogger } from './logCapture.js';
+
+export interface Harness {
+  readonly core: Core;
+  readonly logs: () => string;
+  readonly dbPath: string;
+  close(): Promise<void>;
+}
+
+/** A whole core on a temp SQLite file, configured from an environment like the real process. */
+export function startCore(env: Record<string, string>, deps: Partial<CoreDeps> = {}, dir = mkdtempSync(join(tmpdir(), 'ni-core-'))): Harness {
+  const dbPath = join(dir, 'test.db');
+  const config = parseConfig({ DATABASE_PATH: dbPath, ...env });
+  const secrets = config.provider.id === 'offline' ? [] : [config.provider.apiKey];
+  const { logger, text } = captureLogger(secrets);
+  const core = createCore(config, { logger, retryPolicy: noDelayRetryPolicy, ...deps });
+  let closed = false;
+  return {
+    core,
+    logs: text,
+    dbPath,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await core.generation.shutdown(0);
+      core.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let counter = 0;
+
+/** An intent with sensible defaults for tests. */
+export function intent(overrides: Partial<GenerationIntent> = {}): GenerationIntent {
+  counter += 1;
+  return {
+    idempotencyKey: `test-${process.pid}-${counter}`,
+    accountKey: 'cli:alice',
+    platform: 'cli',
+    destination: { test: true },
+    kind: 'imagine',
+    prompt: 'a koi pond at dawn',
+    options: {},
+    references: [],
+    ...overrides,
+  };
+}
+
+/** Submits and resolves with the job's final event, plus every event seen. */
+export function submitAndWait(core: Core, i: GenerationIntent): Promise<{ final: JobEvent; events: JobEvent[] }> {
+  return new Promise((resolve, reject) => {
+    const events: JobEvent[] = [];
+    const outcome = core.generation.submit(i, (event) => {
+      events.push(event);
+      if (event.type === 'succeeded' || event.type === 'failed') resolve({ final: event, events });
+    });
+    if (!outcome.ok) reject(new Error(`refused: ${outcome.refusal.code}: ${outcome.refusal.message}`));
+  });
+}

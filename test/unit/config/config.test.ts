@@ -1,0 +1,99 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../src/config.js';
+import { ConfigError } from '../../../src/core/errors.js';
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('defaults to the offline provider with documented defaults', () => {
+    const c = parseConfig({});
+    expect(c.provider).toEqual({ id: 'offline' });
+    expect(c).toMatchObject({
+      databasePath: './data/nano-imagine.db',
+      startingCredits: 50,
+      providerConcurrency: 4,
+      userConcurrency: 2,
+      queueLimit: 500,
+      providerTimeoutMs: 120_000,
+      providerRetries: 2,
+      shutdownGraceMs: 25_000,
+      logLevel: 'info',
+      logPretty: false,
+      discord: undefined,
+      slack: undefined,
+    });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('picks the first provider with a key, and the nbpro plan sets concurrency', () => {
+    expect(parseConfig({ NBAPI_API_KEY: 'k-123456' }).provider.id).toBe('nbapi');
+    const c = parseConfig({ NBPRO_API_KEY: 'sk-123456', NBAPI_API_KEY: 'k', NBPRO_PLAN: 'Free' });
+    expect(c.provider).toEqual({ id: 'nbpro', apiKey: 'sk-123456', baseUrl: 'https://nano-banana-pro.net', plan: 'free' });
+    expect(c.providerConcurrency).toBe(1);
+    expect(parseConfig({ NBPRO_API_KEY: 'sk-1', NBPRO_PLAN: 'pro' }).providerConcurrency).toBe(10);
+    expect(parseConfig({ NBPRO_API_KEY: 'sk-1', PROVIDER_CONCURRENCY: '3' }).providerConcurrency).toBe(3);
+  });
+
+  it('never falls back silently when the chosen provider has no key', () => {
+    expect(problems({ PROVIDER: 'nbpro' })).toEqual([expect.stringContaining('PROVIDER=nbpro needs NBPRO_API_KEY')]);
+    expect(problems({ PROVIDER: 'nbapi', NBPRO_API_KEY: 'x' })).toEqual([expect.stringContaining('NBAPI_API_KEY')]);
+  });
+
+  it('lists every problem at once, each with its fix', () => {
+    const list = problems({
+      PROVIDER: 'dalle',
+      STARTING_CREDITS: '-5',
+      QUEUE_LIMIT: 'lots',
+      NBPRO_BASE_URL: 'not a url',
+      DISCORD_APPLICATION_ID: 'abc',
+      SLACK_BOT_TOKEN: 'nope',
+      LOG_LEVEL: 'loud',
+    });
+    expect(list).toHaveLength(7);
+    expect(list.join('\n')).toMatch(/PROVIDER must be nbpro, nbapi or offline/);
+    expect(list.join('\n')).toMatch(/STARTING_CREDITS must be at least 0/);
+    expect(list.join('\n')).toMatch(/SLACK_BOT_TOKEN must be a bot token starting with xoxb-/);
+  });
+
+  it('requires both Discord variables, and a Slack mode', () => {
+    expect(problems({ DISCORD_TOKEN: 't' })).toEqual([expect.stringContaining('DISCORD_APPLICATION_ID')]);
+    expect(problems({ SLACK_BOT_TOKEN: 'xoxb-1' })).toEqual([expect.stringContaining('SLACK_APP_TOKEN')]);
+    expect(problems({ SLACK_APP_TOKEN: 'xapp-1' })).toEqual([expect.stringContaining('SLACK_BOT_TOKEN is missing')]);
+  });
+
+  it('builds Discord and both Slack modes', () => {
+    const c = parseConfig({
+      DISCORD_TOKEN: 'tok',
+      DISCORD_APPLICATION_ID: '123456789012345678',
+      DISCORD_ADMIN_IDS: ' 1, 2 ,,3',
+      DISCORD_API_URL: 'http://127.0.0.1:9/api/',
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_APP_TOKEN: 'xapp-1',
+      SLACK_API_URL: 'http://127.0.0.1:9/api',
+    });
+    expect(c.discord).toEqual({ token: 'tok', applicationId: '123456789012345678', guildId: undefined, apiUrl: 'http://127.0.0.1:9/api', adminIds: ['1', '2', '3'] });
+    expect(c.slack).toMatchObject({ mode: 'socket', appToken: 'xapp-1', apiUrl: 'http://127.0.0.1:9/api/' });
+    const h = parseConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_PORT: '4000' });
+    expect(h.slack).toMatchObject({ mode: 'http', signingSecret: 's', port: 4000 });
+  });
+
+  it('treats blank values as unset and checks PRICES_FILE exists', () => {
+    expect(parseConfig({ PROVIDER: '', STARTING_CREDITS: ' ' }).startingCredits).toBe(50);
+    expect(problems({ PRICES_FILE: '/nonexistent/prices.json' })).toEqual([expect.stringContaining('does not exist')]);
+    const dir = mkdtempSync(join(tmpdir(), 'ni-cfg-'));
+    const file = join(dir, 'prices.json');
+    writeFileSync(file, '{}');
+    expect(parseConfig({ PRICES_FILE: file }).pricesFile).toBe(file);
+  });
+});

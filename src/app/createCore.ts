@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
+import type { Config } from '../config.js';
+import { catalogFor } from '../core/catalog/catalogs.js';
+import type { Catalog } from '../core/catalog/types.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import { CreditService } from '../core/credits/CreditService.js';
+import { ConfigError, ValidationError } from '../core/errors.js';
+import { GenerationService } from '../core/generation/GenerationService.js';
+import type { GenerationObserver } from '../core/generation/observer.js';
+import type { PriceTable } from '../core/pricing/defaultPrices.js';
+import { defaultPriceTable, parsePriceOverrides } from '../core/pricing/priceTable.js';
+import { createProvider } from '../core/providers/createProvider.js';
+import { defaultRetryPolicy, type RetryPolicy } from '../core/providers/retry.js';
+import type { ImageProvider } from '../core/providers/types.js';
+import type { Store } from '../core/store.js';
+import { openDatabase } from '../db/open.js';
+import { createSqliteStore } from '../db/store.js';
+
+/** Everything below the chat adapters, built from one configuration. */
+export interface Core {
+  readonly config: Config;
+  readonly db: Database.Database;
+  readonly store: Store;
+  readonly credits: CreditService;
+  readonly catalog: Catalog;
+  readonly prices: PriceTable;
+  readonly provider: ImageProvider;
+  readonly generation: GenerationService;
+  readonly logger: Logger;
+  /** Closes the database. Call after {@link GenerationService.shutdown}. */
+  close(): void;
+}
+
+export interface CoreDeps {
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** Reaches the provider and image hosts; tests point it at their fakes. */
+  readonly dispatcher?: Dispatcher;
+  readonly observer?: GenerationObserver;
+  /** Overrides the provider client (tests, benchmarks). */
+  readonly provider?: ImageProvider;
+  /** Retry timing; the number of retries always comes from `PROVIDER_RETRIES`. @defaultValue defaultRetryPolicy */
+  readonly retryPolicy?: RetryPolicy;
+}
+
+/** Largest reference we download before re-encoding it to the provider's limit. */
+const MAX_REFERENCE_DOWNLOAD_BYTES = 25 * 1024 * 1024;
+/** Largest provider output we accept (4K PNGs run to ~20 MB). */
+const MAX_OUTPUT_BYTES = 40 * 1024 * 1024;
+const DOWNLOAD_TIMEOUT_MS = 30_000;
+/** Waiting jobs one account may have. */
+const USER_QUEUE_LIMIT = 10;
+
+/** Reads and validates `PRICES_FILE`, or returns the defaults. */
+export function loadPrices(pricesFile: string | undefined): PriceTable {
+  if (!pricesFile) return defaultPriceTable;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(pricesFile, 'utf8'));
+  } catch (error) {
+    throw new ConfigError([`PRICES_FILE ${pricesFile} is not readable JSON (${(error as Error).message}).`]);
+  }
+  try {
+    return parsePriceOverrides(json);
+  } catch (error) {
+    if (error instanceof ValidationError) throw new ConfigError([`PRICES_FILE ${pricesFile}: ${error.message}`]);
+    throw error;
+  }
+}
+
+/** Composition of config → database → credits → provider → generation engine. */
+export function createCore(config: Config, deps: CoreDeps): Core {
+  const prices = loadPrices(config.pricesFile);
+  const catalog = catalogFor(config.provider.id, config.provider.id === 'nbpro' ? config.provider.plan : undefined);
+  const clock = deps.clock ?? systemClock;
+  const db = openDatabase(config.databasePath);
+  const store = createSqliteStore(db);
+  const credits = new CreditService({ store, clock, startingCredits: config.startingCredits });
+  const provider =
+    deps.provider ??
+    createProvider(config.provider, { logger: deps.logger, ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}) });
+  const generation = new GenerationService({
+    credits,
+    provider,
+    catalog,
+    prices,
+    clock,
+    logger: deps.logger,
+    ...(deps.observer ? { observer: deps.observer } : {}),
+    ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
+    limits: {
+      providerConcurrency: config.providerConcurrency,
+      userConcurrency: config.userConcurrency,
+      queueLimit: config.queueLimit,
+      userQueueLimit: Math.min(USER_QUEUE_LIMIT, config.queueLimit),
+      providerTimeoutMs: config.providerTimeoutMs,
+      retry: { ...(deps.retryPolicy ?? defaultRetryPolicy), retries: config.providerRetries },
+      maxReferenceDownloadBytes: MAX_REFERENCE_DOWNLOAD_BYTES,
+      maxOutputBytes: MAX_OUTPUT_BYTES,
+      downloadTimeoutMs: DOWNLOAD_TIMEOUT_MS,
+    },
+  });
+  return {
+    config,
+    db,
+    store,
+    credits,
+    catalog,
+    prices,
+    provider,
+    generation,
+    logger: deps.logger,
+    close: () => db.close(),
+  };
+}

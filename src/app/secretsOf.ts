@@ -1,0 +1,13 @@
+import type { Config } from '../config.js';
+
+/** Every configured secret value, so the logger can scrub it wherever it appears. */
+export function secretsOf(config: Config): string[] {
+  const out: string[] = [];
+  if (config.provider.id !== 'offline') out.push(config.provider.apiKey);
+  if (config.discord) out.push(config.discord.token);
+  if (config.slack) {
+    out.push(config.slack.botToken);
+    out.push(config.slack.mode === 'socket' ? config.slack.appToken : config.slack.signingSecret);
+  }
+  return out;
+}

@@ -1,0 +1,45 @@
+import { parseArgs } from 'node:util';
+import type { Core } from '../../app/createCore.js';
+import type { Account } from '../../core/store.js';
+import { accountArg } from '../accountArg.js';
+import type { CliIO } from '../io.js';
+import { parseWhole, UsageError } from '../usage.js';
+
+const actor = (user: string) => `cli:${user}`;
+
+function print(io: CliIO, account: Account, json: boolean): void {
+  if (json) io.out(JSON.stringify({ account: account.key, balance: account.balance, held: account.held }));
+  else io.out(`${account.key}: ${account.balance} credits available, ${account.held} held`);
+}
+
+/** `credits show|grant|set <account> [amount] [--reason TEXT] [--json]` */
+export function creditsCommand(core: Core, argv: readonly string[], io: CliIO, osUser: string): number {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { reason: { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  const [verb, who, amount, ...extra] = positionals;
+  if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`);
+  const key = accountArg(who);
+  const reason = values.reason ?? null;
+  switch (verb) {
+    case 'show': {
+      if (amount !== undefined) throw new UsageError('credits show takes no amount');
+      print(io, core.credits.ensureAccount(key), values.json);
+      return 0;
+    }
+    case 'grant': {
+      const n = parseWhole(amount, 'amount', 1);
+      print(io, core.credits.grant(key, n, { actor: actor(osUser), reason }), values.json);
+      return 0;
+    }
+    case 'set': {
+      const n = parseWhole(amount, 'amount', 0);
+      print(io, core.credits.set(key, n, { actor: actor(osUser), reason }), values.json);
+      return 0;
+    }
+    default:
+      throw new UsageError(`credits takes show, grant or set, got ${JSON.stringify(verb ?? '')}`);
+  }
+}

@@ -1,0 +1,45 @@
+import { parseArgs } from 'node:util';
+import type { Core } from '../../app/createCore.js';
+import { backupDatabase } from '../../db/backup.js';
+import { checkDatabase } from '../../db/check.js';
+import type { CliIO } from '../io.js';
+import { UsageError } from '../usage.js';
+
+/** `db backup FILE | db migrate | db check [--json]` */
+export async function dbCommand(core: Core, argv: readonly string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false } },
+  });
+  const [verb, file, ...extra] = positionals;
+  if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`);
+  switch (verb) {
+    case 'backup': {
+      if (!file) throw new UsageError('usage: db backup FILE');
+      await backupDatabase(core.db, file);
+      io.out(`backed up ${core.config.databasePath} to ${file}`);
+      return 0;
+    }
+    case 'migrate': {
+      // Opening the database applied every pending migration.
+      io.out(`database ${core.config.databasePath} is at schema version ${String(core.db.pragma('user_version', { simple: true }))}`);
+      return 0;
+    }
+    case 'check': {
+      const report = checkDatabase(core.db);
+      const ok = report.integrity === 'ok' && report.invariant.length === 0 && report.jobs.length === 0;
+      if (values.json) io.out(JSON.stringify({ ok, ...report }));
+      else {
+        io.out(`integrity: ${report.integrity === 'ok' ? 'ok' : report.integrity.join('; ')}`);
+        io.out(report.invariant.length === 0 ? 'ledger: ok (every balance and hold matches its ledger)' : `ledger: ${report.invariant.length} account(s) do not match their ledger`);
+        for (const row of report.invariant) io.out(`  ${JSON.stringify(row)}`);
+        io.out(report.jobs.length === 0 ? 'jobs: ok (every job’s holds and charges match the ledger)' : `jobs: ${report.jobs.length} job(s) do not match the ledger`);
+        for (const row of report.jobs) io.out(`  ${JSON.stringify(row)}`);
+      }
+      return ok ? 0 : 1;
+    }
+    default:
+      throw new UsageError(`db takes backup, migrate or check, got ${JSON.stringify(verb ?? '')}`);
+  }
+}

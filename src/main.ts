@@ -1,0 +1,57 @@
+import { createApp } from './app/createApp.js';
+import { createAdapters } from './app/createAdapters.js';
+import { secretsOf } from './app/secretsOf.js';
+import { loadConfig, type Config } from './config.js';
+import { ConfigError } from './core/errors.js';
+import { createLogger } from './logger.js';
+
+/**
+ * The composition root: config → database → core → enabled adapters → signals. Nothing else builds
+ * real dependencies.
+ */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel, pretty: config.logPretty, secrets: secretsOf(config) });
+  if (config.provider.id === 'offline') {
+    logger.warn('No provider API key is configured: using the OFFLINE renderer. Images are local previews, not AI generations. Set NBPRO_API_KEY or NBAPI_API_KEY.');
+  }
+  if (!config.discord && !config.slack) {
+    logger.warn('Neither Discord nor Slack is configured (DISCORD_TOKEN, SLACK_BOT_TOKEN): the bot has nothing to serve.');
+  }
+  const app = createApp(config, { logger, adapters: (core, log) => createAdapters(config, core, log) });
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
+    app.stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+
+  await app.start();
+  logger.info({ provider: config.provider.id, database: config.databasePath, adapters: app.adapters.map((a) => a.platform) }, 'nano-imagine started');
+  // Keep the process alive until a signal arrives, even with no platform connected.
+  setInterval(() => undefined, 1 << 30);
+}
+
+await main();

@@ -279,7 +279,8 @@ export class GenerationService {
     const pending = this.#pending.get(jobId);
     const credits = this.#o.credits;
     if (!pending || !credits.markRunning(jobId)) return;
-    const started = this.#o.clock.now();
+    // Durations use the monotonic clock; the injected clock stamps rows.
+    const started = performance.now();
     const job = credits.job(jobId)!;
     const log = this.#o.logger.child({ jobId, account: job.accountKey, platform: job.platform });
     this.#observer.queueDepth(this.#scheduler.depth);
@@ -300,7 +301,7 @@ export class GenerationService {
     }
 
     if (signal.aborted) return; // Shutdown settled this job as interrupted already.
-    const durationMs = this.#o.clock.now() - started;
+    const durationMs = Math.round(performance.now() - started);
     if (images.length > 0) {
       const outputs: StoredOutput[] = images.map(({ name, mime, bytes, width, height }) => ({
         name,
@@ -390,10 +391,10 @@ export class GenerationService {
     signal: AbortSignal,
     log: Logger,
   ): Promise<readonly ProviderImage[]> {
-    const { provider, limits, clock } = this.#o;
+    const { provider, limits } = this.#o;
     const result = await withRetry(
       async (attemptSignal) => {
-        const began = clock.now();
+        const began = performance.now();
         try {
           const out = await provider.generate(
             {
@@ -407,10 +408,10 @@ export class GenerationService {
             },
             { signal: attemptSignal },
           );
-          this.#observer.providerCall(provider.id, clock.now() - began, undefined);
+          this.#observer.providerCall(provider.id, performance.now() - began, undefined);
           return out;
         } catch (error) {
-          this.#observer.providerCall(provider.id, clock.now() - began, error instanceof ProviderError ? error.kind : 'bad_response');
+          this.#observer.providerCall(provider.id, performance.now() - began, error instanceof ProviderError ? error.kind : 'bad_response');
           throw error;
         }
       },

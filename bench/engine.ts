@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { createCore, type Core } from '../src/app/createCore.js';
+import { parseConfig } from '../src/config.js';
+import type { ProviderErrorKind } from '../src/core/errors.js';
+import type { GenerationObserver } from '../src/core/generation/observer.js';
+import type { GenerationIntent } from '../src/core/generation/types.js';
+import type { Job } from '../src/core/store.js';
+import { NBPRO_FAKE_KEY, startNbproServer } from '../test/fakes/nbproServer.js';
+import { startFakeProviderProcess } from './fakeProviderProcess.js';
+import { percentile } from './stats.js';
+
+/** Records provider call time per job so overhead = total − time spent waiting on the provider. */
+class ProviderClock implements GenerationObserver {
+  providerMs = 0;
+  jobFinished(_job: Job, _durationMs: number): void {}
+  providerCall(_provider: string, durationMs: number, _kind: ProviderErrorKind | undefined): void {
+    this.providerMs += durationMs;
+  }
+  queueDepth(_depth: number): void {}
+  creditsCaptured(_amount: number): void {}
+}
+
+interface Setup {
+  core: Core;
+  observer: ProviderClock;
+  close(): Promise<void>;
+}
+
+/** A core on a temp file talking to a fake nbpro server at `baseUrl`. */
+function setup(baseUrl: string, env: Record<string, string>): Setup {
+  const dir = mkdtempSync(join(tmpdir(), 'ni-bench-engine-'));
+  const config = parseConfig({
+    NBPRO_API_KEY: NBPRO_FAKE_KEY,
+    NBPRO_BASE_URL: baseUrl,
+    DATABASE_PATH: join(dir, 'bench.db'),
+    STARTING_CREDITS: '1000000',
+    ...env,
+  });
+  const observer = new ProviderClock();
+  const core = createCore(config, { logger: pino({ level: 'silent' }), observer });
+  return {
+    core,
+    observer,
+    async close() {
+      await core.generation.shutdown(0);
+      core.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let seq = 0;
+function intent(user: number): GenerationIntent {
+  seq += 1;
+  return {
+    idempotencyKey: `bench-${seq}`,
+    accountKey: `cli:user${user}`,
+    platform: 'cli',
+    destination: {},
+    kind: 'imagine',
+    prompt: 'a koi pond at dawn',
+    options: { resolution: '1K' },
+    references: [],
+  };
+}
+
+function runOne(core: Core, i: GenerationIntent): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const outcome = core.generation.submit(i, (e) => {
+      if (e.type === 'succeeded') resolve();
+      else if (e.type === 'failed') reject(new Error(e.message));
+    });
+    if (!outcome.ok) reject(new Error(outcome.refusal.message));
+  });
+}
+
+/**
+ * Jobs per second through the GenerationService against the fake nbpro server on 127.0.0.1 (zero
+ * added latency, 1K PNG outputs), and the engine's own time per job: wall time from submit to the
+ * `succeeded` event minus the time inside provider calls (queueing excluded: jobs run one at a time).
+ */
+export async function runEngineBench(jobs = 2000): Promise<{ jobsPerSecond: number; overheadP50: number; overheadP99: number }> {
+  const provider = await startFakeProviderProcess();
+  try {
+    return await measureEngine(provider.url, jobs);
+  } finally {
+    await provider.stop();
+  }
+}
+
+async function measureEngine(baseUrl: string, jobs: number): Promise<{ jobsPerSecond: number; overheadP50: number; overheadP99: number }> {
+  const throughput = setup(baseUrl, { NBPRO_PLAN: 'pro', USER_CONCURRENCY: '4', QUEUE_LIMIT: '100000' });
+  let jobsPerSecond: number;
+  try {
+    await Promise.all(Array.from({ length: 50 }, (_, u) => runOne(throughput.core, intent(u)))); // warm-up
+    const started = performance.now();
+    // 200 users submitting 10 jobs each (their queue limit) at once.
+    const all: Promise<void>[] = [];
+    for (let i = 0; i < jobs; i++) all.push(runOne(throughput.core, intent(i % 200)));
+    await Promise.all(all);
+    jobsPerSecond = jobs / ((performance.now() - started) / 1000);
+  } finally {
+    await throughput.close();
+  }
+
+  const latency = setup(baseUrl, { NBPRO_PLAN: 'pro' });
+  const overheads: number[] = [];
+  try {
+    for (let i = 0; i < 550; i++) {
+      latency.observer.providerMs = 0;
+      const began = performance.now();
+      await runOne(latency.core, intent(i % 20));
+      const total = performance.now() - began;
+      if (i >= 50) overheads.push(total - latency.observer.providerMs);
+    }
+  } finally {
+    await latency.close();
+  }
+  return { jobsPerSecond, overheadP50: percentile(overheads, 50), overheadP99: percentile(overheads, 99) };
+}
+
+/**
+ * Peak resident memory with 1,000 jobs waiting: the provider never answers, so every job after the
+ * first stays queued (nbpro free plan: one at a time).
+ */
+export async function runQueueMemoryBench(queued = 1000): Promise<{ rssBeforeMb: number; peakRssMb: number; queued: number }> {
+  const nbpro = await startNbproServer();
+  nbpro.setMode({ kind: 'hang' });
+  const s = setup(nbpro.url, { NBPRO_PLAN: 'free', QUEUE_LIMIT: String(queued + 10) });
+  try {
+    globalThis.gc?.();
+    const before = process.memoryUsage().rss;
+    let peak = before;
+    for (let i = 0; i <= queued; i++) {
+      const outcome = s.core.generation.submit(intent(i));
+      if (!outcome.ok) throw new Error(outcome.refusal.message);
+      if (i % 50 === 0) peak = Math.max(peak, process.memoryUsage().rss);
+    }
+    await nbpro.waitForRequests(1);
+    peak = Math.max(peak, process.memoryUsage().rss);
+    if (s.core.generation.queueDepth !== queued) throw new Error(`expected ${queued} queued, saw ${s.core.generation.queueDepth}`);
+    return { rssBeforeMb: before / 2 ** 20, peakRssMb: peak / 2 ** 20, queued };
+  } finally {
+    await s.close();
+    await nbpro.close();
+  }
+}

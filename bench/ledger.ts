@@ -1,0 +1,44 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { systemClock } from '../src/core/clock.js';
+import { CreditService } from '../src/core/credits/CreditService.js';
+import { openDatabase } from '../src/db/open.js';
+import { createSqliteStore } from '../src/db/store.js';
+
+/**
+ * Hold + capture pairs per second on a real SQLite file (WAL, synchronous=NORMAL): each pair is two
+ * transactions, exactly what one successful job costs the ledger.
+ */
+export function runLedgerBench(pairs = 20_000): { pairsPerSecond: number; pairs: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'ni-bench-ledger-'));
+  const db = openDatabase(join(dir, 'bench.db'));
+  try {
+    const credits = new CreditService({ store: createSqliteStore(db), clock: systemClock, startingCredits: 1_000_000_000 });
+    const accounts = Array.from({ length: 100 }, (_, i) => `cli:user${i}`);
+    const request = { prompt: 'bench', model: 'offline-preview', aspectRatio: '1:1', resolution: '1K' as const, count: 1, references: [] };
+    const pair = (i: number) => {
+      const held = credits.hold({
+        idempotencyKey: `bench-${i}`,
+        accountKey: accounts[Math.abs(i) % accounts.length]!,
+        destination: {},
+        kind: 'imagine',
+        request,
+        provider: 'offline',
+        model: 'offline-preview',
+        unitCost: 1,
+        cost: 1,
+      });
+      if (!held.ok) throw new Error('hold refused');
+      credits.settle(held.job.id, { delivered: 1, status: 'succeeded' });
+    };
+    for (let i = 0; i < 500; i++) pair(-1 - i); // warm up statements and pages
+    const started = process.hrtime.bigint();
+    for (let i = 0; i < pairs; i++) pair(i);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return { pairs, pairsPerSecond: pairs / seconds };
+  } finally {
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -8,9 +8,14 @@ import type { ProviderErrorKind } from '../src/core/errors.js';
 import type { GenerationObserver } from '../src/core/generation/observer.js';
 import type { GenerationIntent } from '../src/core/generation/types.js';
 import type { Job } from '../src/core/store.js';
-import { NBPRO_FAKE_KEY, startNbproServer } from '../test/fakes/nbproServer.js';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { NBPRO_FAKE_KEY } from '../test/fakes/nbproServer.js';
 import { startFakeProviderProcess } from './fakeProviderProcess.js';
 import { percentile } from './stats.js';
+
+const execFileAsync = promisify(execFile);
 
 /** Records provider call time per job so overhead = total − time spent waiting on the provider. */
 class ProviderClock implements GenerationObserver {
@@ -123,28 +128,11 @@ async function measureEngine(baseUrl: string, jobs: number): Promise<{ jobsPerSe
 }
 
 /**
- * Peak resident memory with 1,000 jobs waiting: the provider never answers, so every job after the
- * first stays queued (nbpro free plan: one at a time).
+ * Peak resident memory with 1,000 jobs waiting, measured in a plain `node` process running the
+ * compiled product (see queueMemoryChild.mjs), so the benchmark's own tooling is not counted.
  */
-export async function runQueueMemoryBench(queued = 1000): Promise<{ rssBeforeMb: number; peakRssMb: number; queued: number }> {
-  const nbpro = await startNbproServer();
-  nbpro.setMode({ kind: 'hang' });
-  const s = setup(nbpro.url, { NBPRO_PLAN: 'free', QUEUE_LIMIT: String(queued + 10) });
-  try {
-    globalThis.gc?.();
-    const before = process.memoryUsage().rss;
-    let peak = before;
-    for (let i = 0; i <= queued; i++) {
-      const outcome = s.core.generation.submit(intent(i));
-      if (!outcome.ok) throw new Error(outcome.refusal.message);
-      if (i % 50 === 0) peak = Math.max(peak, process.memoryUsage().rss);
-    }
-    await nbpro.waitForRequests(1);
-    peak = Math.max(peak, process.memoryUsage().rss);
-    if (s.core.generation.queueDepth !== queued) throw new Error(`expected ${queued} queued, saw ${s.core.generation.queueDepth}`);
-    return { rssBeforeMb: before / 2 ** 20, peakRssMb: peak / 2 ** 20, queued };
-  } finally {
-    await s.close();
-    await nbpro.close();
-  }
+export async function runQueueMemoryBench(queued = 1000): Promise<{ rssBeforeMb: number; peakRssMb: number; heapUsedMb: number; queued: number }> {
+  const child = fileURLToPath(new URL('./queueMemoryChild.mjs', import.meta.url));
+  const { stdout } = await execFileAsync(process.execPath, ['--expose-gc', child, String(queued)]);
+  return JSON.parse(stdout) as { rssBeforeMb: number; peakRssMb: number; heapUsedMb: number; queued: number };
 }

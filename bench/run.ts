@@ -12,10 +12,11 @@ const line = (label: string, value: string, target?: string) =>
 
 console.log(`nano-imagine bench — node ${process.version}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`);
 
-// Memory first, while the process is still small.
+// Measured in a child process running the compiled product (npm run bench builds it first).
 const memory = await runQueueMemoryBench();
 line(`peak RSS with ${memory.queued} queued jobs`, `${memory.peakRssMb.toFixed(1)} MB`, '≤ 150 MB');
 line('  RSS before queueing', `${memory.rssBeforeMb.toFixed(1)} MB`);
+line('  V8 heap used with the queue full', `${memory.heapUsedMb.toFixed(1)} MB`);
 
 const ledger = runLedgerBench();
 line('ledger hold+capture pairs per second', ledger.pairsPerSecond.toFixed(0), '≥ 20,000');

@@ -131,12 +131,15 @@ const truthy = (v: string | undefined) => v === '1' || v === 'true' || v === 'ye
  * @throws ConfigError
  */
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}.`));
-  }
-  const e = parsed.data;
+  // Each variable is parsed on its own so that every problem is listed, cross-field ones included.
   const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(envSchema.shape)) {
+    const result = schema.safeParse(env[key]);
+    if (result.success) values[key] = result.data;
+    else problems.push(`${key} ${result.error.issues[0]?.message ?? 'is invalid'}.`);
+  }
+  const e = values as z.infer<typeof envSchema>;
 
   let discord: DiscordConfig | undefined;
   if (e.DISCORD_TOKEN || e.DISCORD_APPLICATION_ID) {
@@ -205,6 +208,11 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
  * @throws ConfigError
  */
 export function loadConfig(envFile = '.env'): Config {
+  return parseConfig(readEnvironment(envFile));
+}
+
+/** The process environment after reading `.env` (when present; variables already set win). */
+export function readEnvironment(envFile = '.env'): Readonly<Record<string, string | undefined>> {
   if (existsSync(envFile)) process.loadEnvFile(envFile);
-  return parseConfig(process.env);
+  return { ...process.env };
 }

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Job } from '../core/store.js';
+import { Metrics } from '../ops/Metrics.js';
+import { OpsServer } from '../ops/OpsServer.js';
 import type { ChatAdapter } from './ChatAdapter.js';
 import { createCore, type Core, type CoreDeps } from './createCore.js';
 
@@ -8,6 +10,9 @@ import { createCore, type Core, type CoreDeps } from './createCore.js';
 export interface App {
   readonly core: Core;
   readonly adapters: readonly ChatAdapter[];
+  readonly metrics: Metrics;
+  /** The ops server's port once started (`HTTP_PORT`; 0 picks a free one), else undefined. */
+  readonly opsPort: () => number | undefined;
   /** Recovers interrupted jobs, connects every adapter, then tells owners of interrupted jobs. */
   start(): Promise<void>;
   /** Stops taking jobs, lets running ones finish within the grace period, disconnects, closes the database. */
@@ -20,23 +25,44 @@ export type AppDeps = CoreDeps & {
 };
 
 export function createApp(config: Config, deps: AppDeps): App {
-  const core = createCore(config, deps);
+  let held = (): number => 0;
+  const metrics = new Metrics({ creditsHeld: () => held() });
+  const core = createCore(config, { observer: metrics, ...deps });
+  held = () => (core.db.open ? core.credits.totalHeld() : 0);
   const adapters = deps.adapters?.(core, deps.logger) ?? [];
+  const ops =
+    config.httpPort === undefined
+      ? undefined
+      : new OpsServer({
+          registry: metrics.registry,
+          logger: deps.logger,
+          readiness: [
+            () => (core.db.open ? undefined : 'database closed'),
+            () => (core.generation.accepting ? undefined : 'shutting down'),
+            ...adapters.map((a) => () => (a.isConnected() ? undefined : `${a.platform} not connected`)),
+          ],
+        });
+  let opsPort: number | undefined;
   let stopped: Promise<void> | undefined;
 
   return {
     core,
     adapters,
+    metrics,
+    opsPort: () => opsPort,
     async start() {
+      // Health answers while the platforms connect; readiness says when they have.
+      if (ops && config.httpPort !== undefined) opsPort = await ops.listen(config.httpPort);
       const interrupted = core.generation.recoverInterrupted();
       await Promise.all(adapters.map((a) => a.start()));
       await notifyOwners(adapters, interrupted, deps.logger);
     },
     stop() {
       stopped ??= (async () => {
+        // Adapters stay connected during the grace period so people who try get a "restarting" answer.
         await core.generation.shutdown(config.shutdownGraceMs);
-        const results = await Promise.allSettled(adapters.map((a) => a.stop()));
-        for (const r of results) if (r.status === 'rejected') deps.logger.warn({ err: r.reason }, 'adapter did not stop cleanly');
+        const results = await Promise.allSettled([...adapters.map((a) => a.stop()), ops?.close()]);
+        for (const r of results) if (r.status === 'rejected') deps.logger.warn({ err: r.reason }, 'did not stop cleanly');
         core.close();
       })();
       return stopped;

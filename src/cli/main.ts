@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { createCore, type Core } from '../app/createCore.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, readEnvironment } from '../config.js';
+import { formatChecks, runDoctor } from '../ops/doctor/runDoctor.js';
 import { AppError, ConfigError } from '../core/errors.js';
 import { createLogger } from '../logger.js';
 import { secretsOf } from '../app/secretsOf.js';
@@ -41,6 +42,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
     io.out(USAGE);
     return command === undefined ? 2 : 0;
   }
+  if (command === 'doctor') return doctor(io);
   let core: Core | undefined;
   try {
     const config = loadConfig();
@@ -84,4 +86,11 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
   } finally {
     core?.close();
   }
+}
+
+/** `doctor`: one line per check; exit 1 when any check failed. */
+async function doctor(io: CliIO): Promise<number> {
+  const results = await runDoctor(readEnvironment());
+  for (const line of formatChecks(results)) io.out(line);
+  return results.some((r) => r.status === 'fail') ? 1 : 0;
 }

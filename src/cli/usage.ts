@@ -16,6 +16,7 @@ export const USAGE = `Usage: nano-imagine <command>
   credits set <account> <amount> [--reason TEXT] [--json]
   jobs list [--account A] [--limit N] [--json]
   db backup FILE | db migrate | db check [--json]
+  doctor
 
 Accounts: discord:<userId>, slack:<teamId>:<userId>, cli:<name> (a bare name means cli:<name>).
 Exit codes: 0 success, 1 failure at run time, 2 bad arguments or configuration.`;

@@ -1,0 +1,46 @@
+import type { Dispatcher } from 'undici';
+import { parseConfig, type Config } from '../../config.js';
+import { ConfigError } from '../../core/errors.js';
+import { loadPrices } from '../../app/createCore.js';
+import { checkDatabaseFile } from './checkDatabase.js';
+import { checkProviderKey } from './checkProvider.js';
+import { checkDiscordToken, checkSlackTokens } from './checkTokens.js';
+import type { CheckResult } from './types.js';
+
+/** Every doctor check, in order; a configuration failure stops the rest (they depend on it). */
+export async function runDoctor(env: Readonly<Record<string, string | undefined>>, dispatcher?: Dispatcher): Promise<CheckResult[]> {
+  let config: Config;
+  try {
+    config = parseConfig(env);
+    loadPrices(config.pricesFile);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      return error.problems.map((problem) => ({ name: 'config', status: 'fail' as const, detail: problem }));
+    }
+    throw error;
+  }
+  const platforms = [config.discord && 'discord', config.slack && `slack (${config.slack.mode} mode)`].filter(Boolean).join(', ');
+  const results: CheckResult[] = [
+    {
+      name: 'config',
+      status: platforms ? 'ok' : 'warn',
+      detail: platforms ? `provider ${config.provider.id}; platforms: ${platforms}` : `provider ${config.provider.id}; no chat platform configured`,
+      ...(platforms ? {} : { fix: 'Set DISCORD_TOKEN + DISCORD_APPLICATION_ID and/or SLACK_BOT_TOKEN (+ SLACK_APP_TOKEN or SLACK_SIGNING_SECRET).' }),
+    },
+    checkDatabaseFile(config),
+    checkProviderKey(config),
+  ];
+  const remote = await Promise.all([
+    config.discord ? checkDiscordToken(config.discord, dispatcher).then((r) => [r]) : Promise.resolve([]),
+    config.slack ? checkSlackTokens(config.slack, dispatcher) : Promise.resolve([]),
+  ]);
+  return [...results, ...remote.flat()];
+}
+
+/** One line per check: `ok   name: detail`, failures followed by what to do. */
+export function formatChecks(results: readonly CheckResult[]): string[] {
+  return results.flatMap((r) => {
+    const line = `${r.status.toUpperCase().padEnd(4)} ${r.name}: ${r.detail}`;
+    return r.fix && r.status !== 'ok' ? [`${line} → ${r.fix}`] : [line];
+  });
+}

@@ -1,0 +1,107 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { formatChecks, runDoctor } from '../../../src/ops/doctor/runDoctor.js';
+
+/** A tiny stand-in for the two endpoints doctor calls on each platform. */
+async function platformStub(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const auth = req.headers.authorization ?? '';
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/api/v10/users/@me') {
+      if (auth !== 'Bot discord-good-token') return res.writeHead(401).end('{"message":"401: Unauthorized","code":0}');
+      return res.end(JSON.stringify({ id: '123456789012345678', username: 'imagine-bot' }));
+    }
+    if (req.url === '/api/auth.test') {
+      return res.end(JSON.stringify(auth === 'Bearer xoxb-good' ? { ok: true, user: 'imagine', team: 'Acme' } : { ok: false, error: 'invalid_auth' }));
+    }
+    if (req.url === '/api/apps.connections.open') {
+      return res.end(JSON.stringify(auth === 'Bearer xapp-good' ? { ok: true, url: 'ws://x' } : { ok: false, error: 'invalid_auth' }));
+    }
+    res.writeHead(404).end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('doctor', () => {
+  let dir: string;
+  let stub: Awaited<ReturnType<typeof platformStub>>;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ni-doctor-'));
+    stub = await platformStub();
+  });
+  afterEach(async () => {
+    await stub.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('passes a healthy setup, one line per check', async () => {
+    const results = await runDoctor({
+      DATABASE_PATH: join(dir, 'a.db'),
+      NBPRO_API_KEY: 'sk-key-123456',
+      DISCORD_TOKEN: 'discord-good-token',
+      DISCORD_APPLICATION_ID: '123456789012345678',
+      DISCORD_API_URL: stub.url,
+      SLACK_BOT_TOKEN: 'xoxb-good',
+      SLACK_APP_TOKEN: 'xapp-good',
+      SLACK_API_URL: stub.url,
+    });
+    expect(results.map((r) => [r.name, r.status])).toEqual([
+      ['config', 'ok'],
+      ['database', 'ok'],
+      ['provider', 'skip'],
+      ['discord token', 'ok'],
+      ['slack bot token', 'ok'],
+      ['slack app token', 'ok'],
+    ]);
+    const lines = formatChecks(results);
+    expect(lines).toHaveLength(6);
+    expect(lines[2]).toMatch(/^SKIP provider: nbpro .* offers no call that checks it without generating an image → /);
+    expect(lines.join('\n')).not.toContain('sk-key-123456');
+  });
+
+  it('names each failure and what to do about it, never the secret', async () => {
+    const results = await runDoctor({
+      DATABASE_PATH: join(dir, 'b.db'),
+      DISCORD_TOKEN: 'discord-bad-token',
+      DISCORD_APPLICATION_ID: '123456789012345678',
+      DISCORD_API_URL: stub.url,
+      SLACK_BOT_TOKEN: 'xoxb-bad',
+      SLACK_APP_TOKEN: 'xapp-bad',
+      SLACK_API_URL: stub.url,
+    });
+    const lines = formatChecks(results);
+    expect(lines).toContain(
+      'FAIL discord token: Discord refused the token (401) → Reset the token in the Discord developer portal (Bot → Reset Token) and set DISCORD_TOKEN.',
+    );
+    expect(lines.find((l) => l.startsWith('FAIL slack bot token'))).toMatch(/invalid_auth → Copy the Bot User OAuth Token/);
+    expect(lines.find((l) => l.startsWith('FAIL slack app token'))).toMatch(/connections:write/);
+    expect(lines.find((l) => l.startsWith('WARN provider'))).toMatch(/offline/);
+    expect(lines.join('\n')).not.toMatch(/discord-bad-token|xoxb-bad|xapp-bad/);
+  });
+
+  it('reports configuration problems as failed checks', async () => {
+    const results = await runDoctor({ PROVIDER: 'nbapi', STARTING_CREDITS: '-1' });
+    expect(results.every((r) => r.name === 'config' && r.status === 'fail')).toBe(true);
+    expect(results).toHaveLength(2);
+  });
+
+  it('fails when a platform cannot be reached', async () => {
+    await stub.close();
+    const results = await runDoctor({
+      DATABASE_PATH: join(dir, 'c.db'),
+      DISCORD_TOKEN: 't',
+      DISCORD_APPLICATION_ID: '123456789012345678',
+      DISCORD_API_URL: stub.url,
+    });
+    expect(results.at(-1)).toMatchObject({ name: 'discord token', status: 'fail', detail: expect.stringMatching(/did not answer/) });
+    stub = await platformStub();
+  });
+});

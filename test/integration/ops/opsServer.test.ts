@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChatAdapter } from '../../../src/app/ChatAdapter.js';
+import { createApp, type App } from '../../../src/app/createApp.js';
+import { parseConfig } from '../../../src/config.js';
+import { captureLogger } from '../../support/logCapture.js';
+import { intent } from '../../support/coreHarness.js';
+
+/** A platform whose connection the test switches on and off. */
+function switchable(): ChatAdapter & { connected: boolean } {
+  return {
+    platform: 'discord',
+    connected: false,
+    start() {
+      return Promise.resolve();
+    },
+    stop() {
+      return Promise.resolve();
+    },
+    isConnected() {
+      return this.connected;
+    },
+    notifyInterrupted() {
+      return Promise.resolve();
+    },
+  };
+}
+
+describe('ops server', () => {
+  let app: App | undefined;
+  let dir: string;
+  afterEach(async () => {
+    await app?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves health, readiness with reasons, and Prometheus metrics', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ni-ops-'));
+    const adapter = switchable();
+    const config = parseConfig({ DATABASE_PATH: join(dir, 'ops.db'), HTTP_PORT: '0', SHUTDOWN_GRACE_SECONDS: '0' });
+    app = createApp(config, { logger: captureLogger().logger, adapters: () => [adapter] });
+    await app.start();
+    const base = `http://127.0.0.1:${app.opsPort()}`;
+    const get = async (path: string) => {
+      const res = await request(`${base}${path}`);
+      return { status: res.statusCode, text: await res.body.text(), type: res.headers['content-type'] };
+    };
+
+    expect(await get('/healthz')).toMatchObject({ status: 200, text: 'ok\n' });
+    expect(await get('/readyz')).toMatchObject({ status: 503, text: '{"ready":false,"reasons":["discord not connected"]}\n' });
+    adapter.connected = true;
+    expect(await get('/readyz')).toMatchObject({ status: 200 });
+
+    await new Promise<void>((resolve) => {
+      app!.core.generation.submit(intent({ options: { count: 2 } }), (e) => e.type === 'succeeded' && resolve());
+    });
+    const metrics = await get('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.type).toMatch(/^text\/plain/);
+    expect(metrics.text).toContain('nano_imagine_jobs_total{platform="cli",provider="offline",status="succeeded"} 1');
+    expect(metrics.text).toContain('nano_imagine_credits_captured_total 2');
+    expect(metrics.text).toContain('nano_imagine_credits_held 0');
+    expect(metrics.text).toContain('nano_imagine_queue_depth 0');
+    expect(metrics.text).toMatch(/nano_imagine_job_duration_seconds_count\{[^}]*\} 1/);
+    expect(metrics.text).toMatch(/nano_imagine_provider_request_duration_seconds_count\{provider="offline",outcome="ok"\} 2/);
+    expect(metrics.text).toContain('process_resident_memory_bytes');
+    expect((await get('/nope')).status).toBe(404);
+  });
+});

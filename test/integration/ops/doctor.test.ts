@@ -101,7 +101,9 @@ describe('doctor', () => {
       DISCORD_APPLICATION_ID: '123456789012345678',
       DISCORD_API_URL: stub.url,
     });
-    expect(results.at(-1)).toMatchObject({ name: 'discord token', status: 'fail', detail: expect.stringMatching(/did not answer/) as unknown as string });
+    const last = results.at(-1);
+    expect([last?.name, last?.status]).toEqual(['discord token', 'fail']);
+    expect(last?.detail).toMatch(/did not answer/);
     stub = await platformStub();
   });
 });

@@ -2,7 +2,7 @@
 # nano-imagine: one process serving Discord and/or Slack, with its SQLite file on the /data volume.
 
 # --- build: all dependencies, compile TypeScript -------------------------------------------------
-FROM node:22-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 # better-sqlite3 compiles from source when no prebuilt binary matches.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
@@ -13,7 +13,7 @@ COPY src ./src
 RUN npm run build && npm prune --omit=dev
 
 # --- run: production dependencies and dist/ only, as a non-root user -----------------------------
-FROM node:22-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     DATABASE_PATH=/data/nano-imagine.db \
     HTTP_PORT=8080 \

@@ -52,7 +52,10 @@ export function createApp(config: Config, deps: AppDeps): App {
     opsPort: () => opsPort,
     async start() {
       // Health answers while the platforms connect; readiness says when they have.
-      if (ops && config.httpPort !== undefined) opsPort = await ops.listen(config.httpPort);
+      if (ops && config.httpPort !== undefined) {
+        opsPort = await ops.listen(config.httpPort);
+        deps.logger.info({ port: opsPort }, 'ops server listening');
+      }
       const interrupted = core.generation.recoverInterrupted();
       await Promise.all(adapters.map((a) => a.start()));
       await notifyOwners(adapters, interrupted, deps.logger);

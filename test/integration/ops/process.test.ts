@@ -1,0 +1,141 @@
+/**
+ * The real process (`node dist/main.js`, what the container runs) with the Slack app in Socket Mode
+ * against the fake Slack and the fake nbpro provider: graceful shutdown on SIGTERM, and crash
+ * recovery after SIGKILL, checked in the ledger afterwards.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../src/db/open.js';
+import { checkDatabase } from '../../../src/db/check.js';
+import { startNbproServer, type FakeNbproServer } from '../../fakes/nbproServer.js';
+import { startFakeSlack, type FakeSlack } from '../../fakes/slack.js';
+import { BotProcess, buildDist } from '../../support/botProcess.js';
+
+const TEAM = 'T0FAKE';
+const USERS = ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0DAVE'] as const;
+const CHANNEL = 'C0GENERAL';
+
+interface LedgerView {
+  jobs: { id: string; account: string; status: string; held: number }[];
+  accounts: { key: string; balance: number; held: number }[];
+  releasesPerJob: Map<string, number>;
+  check: ReturnType<typeof checkDatabase>;
+}
+
+function readLedger(path: string): LedgerView {
+  const db = openDatabase(path, { readonly: true });
+  try {
+    const jobs = db.prepare('SELECT id, account_key AS account, status, held FROM jobs ORDER BY rowid').all() as LedgerView['jobs'];
+    const accounts = db.prepare('SELECT key, balance, held FROM accounts ORDER BY key').all() as LedgerView['accounts'];
+    const releases = db.prepare("SELECT job_id AS id, count(*) AS n FROM ledger WHERE kind = 'release' GROUP BY job_id").all() as { id: string; n: number }[];
+    return { jobs, accounts, releasesPerJob: new Map(releases.map((r) => [r.id, r.n])), check: checkDatabase(db) };
+  } finally {
+    db.close();
+  }
+}
+
+describe('the real process', () => {
+  let slack: FakeSlack;
+  let nbpro: FakeNbproServer;
+  let dir: string;
+  let dbPath: string;
+  const bots: BotProcess[] = [];
+
+  beforeAll(() => buildDist(), 120_000);
+  beforeEach(async () => {
+    slack = await startFakeSlack();
+    slack.addChannel({ id: CHANNEL, name: 'general' });
+    for (const user of USERS) slack.addUser(user, user.slice(2).toLowerCase());
+    nbpro = await startNbproServer();
+    nbpro.setMode({ kind: 'hang' });
+    dir = mkdtempSync(join(tmpdir(), 'ni-proc-'));
+    dbPath = join(dir, 'bot.db');
+  });
+  afterEach(async () => {
+    for (const bot of bots.splice(0)) await bot.dispose();
+    await slack.close();
+    await nbpro.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function start(extra: Record<string, string> = {}): BotProcess {
+    const bot = new BotProcess({
+      SLACK_BOT_TOKEN: slack.tokens.bot,
+      SLACK_APP_TOKEN: slack.tokens.app,
+      SLACK_API_URL: slack.apiUrl,
+      NBPRO_API_KEY: nbpro.apiKey,
+      NBPRO_BASE_URL: nbpro.url,
+      DATABASE_PATH: dbPath,
+      STARTING_CREDITS: '50',
+      HTTP_PORT: '0',
+      ...extra,
+    });
+    bots.push(bot);
+    return bot;
+  }
+
+  const imagine = (user: string, text = 'a koi pond at dawn') =>
+    slack.deliver('command', slack.payloads.slashCommand({ text, user, channel: CHANNEL }));
+
+  it('SIGTERM: running jobs get the grace period, then are released; newcomers hear "restarting"; exit 0', async () => {
+    const bot = start({ SHUTDOWN_GRACE_SECONDS: '2' });
+    const opsLine = await bot.waitForLog('ops server listening');
+    await bot.waitForLog('nano-imagine started');
+    const ready = await request(`http://127.0.0.1:${String(opsLine.port)}/readyz`);
+    expect(ready.statusCode).toBe(200);
+    await ready.body.dump();
+
+    await imagine(USERS[0]);
+    await imagine(USERS[1]);
+    await nbpro.waitForRequests(2);
+
+    bot.kill('SIGTERM');
+    await bot.waitForLog('shutting down');
+    // Still connected during the grace period: a newcomer is told, in the ack, to come back later.
+    const late = await imagine(USERS[2]);
+    expect(JSON.stringify(late.body)).toMatch(/restarting/i);
+    expect(await bot.exited).toEqual({ code: 0, signal: null });
+
+    const ledger = readLedger(dbPath);
+    expect(ledger.check).toMatchObject({ integrity: 'ok', invariant: [], jobs: [] });
+    expect(ledger.jobs.map((j) => [j.account, j.status, j.held])).toEqual([
+      [`slack:${TEAM}:${USERS[0]}`, 'interrupted', 0],
+      [`slack:${TEAM}:${USERS[1]}`, 'interrupted', 0],
+    ]);
+    for (const account of ledger.accounts) expect(account).toMatchObject({ balance: 50, held: 0 });
+    for (const user of USERS.slice(0, 2)) {
+      const told = slack.calls.find((c) => c.args.user === user && /restarted/i.test(String(c.args.text)));
+      expect(told, `${user} told`).toBeDefined();
+    }
+  });
+
+  it('SIGKILL: a restart releases every hold exactly once and tells the owners', async () => {
+    const first = start({ NBPRO_PLAN: 'free' });
+    await first.waitForLog('nano-imagine started');
+    for (const user of USERS.slice(0, 3)) await imagine(user);
+    await nbpro.waitForRequests(1);
+    first.kill('SIGKILL');
+    expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
+
+    const crashed = readLedger(dbPath);
+    expect(crashed.jobs.map((j) => j.status).sort()).toEqual(['queued', 'queued', 'running']);
+    expect(crashed.accounts.every((a) => a.held === 4 && a.balance === 46)).toBe(true);
+
+    const second = start({ NBPRO_PLAN: 'free' });
+    await second.waitForLog('nano-imagine started');
+    for (const user of USERS.slice(0, 3)) {
+      await slack.waitForCall('chat.postEphemeral', (c) => c.args.user === user && /restarted/i.test(String(c.args.text)));
+    }
+    second.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
+
+    const after = readLedger(dbPath);
+    expect(after.check).toMatchObject({ integrity: 'ok', invariant: [], jobs: [] });
+    expect(after.jobs.every((j) => j.status === 'interrupted' && j.held === 0)).toBe(true);
+    expect([...after.releasesPerJob.values()]).toEqual([1, 1, 1]);
+    for (const account of after.accounts) expect(account).toMatchObject({ balance: 50, held: 0 });
+  });
+});

@@ -199,7 +199,7 @@ export class GenerationService {
     }
     pending.announced = true;
     this.#observer.queueDepth(this.#scheduler.depth);
-    this.#o.logger.info({ jobId: job.id, account: job.accountKey, platform: job.platform, cost: job.cost }, 'job queued');
+    this.#jobLog(job).info({ status: 'queued', cost: job.cost, position: queued.position }, 'job queued');
     this.#emit(job.id, { type: 'queued', job, position: queued.position });
     return { ok: true, job, duplicate: false, position: queued.position };
   }
@@ -225,7 +225,7 @@ export class GenerationService {
   recoverInterrupted(): Job[] {
     const jobs = this.#o.credits.recoverInterrupted();
     for (const job of jobs) {
-      this.#o.logger.warn({ jobId: job.id, account: job.accountKey, released: job.cost }, 'job interrupted by restart');
+      this.#jobLog(job).warn({ status: 'interrupted', errorCode: 'interrupted', released: job.cost }, 'job interrupted by restart');
     }
     return jobs;
   }
@@ -282,9 +282,9 @@ export class GenerationService {
     // Durations use the monotonic clock; the injected clock stamps rows.
     const started = performance.now();
     const job = credits.job(jobId)!;
-    const log = this.#o.logger.child({ jobId, account: job.accountKey, platform: job.platform });
+    const log = this.#jobLog(job);
     this.#observer.queueDepth(this.#scheduler.depth);
-    log.info({ provider: job.provider, model: job.model, count: request.count }, 'job started');
+    log.info({ status: 'running', model: job.model, count: request.count }, 'job started');
     this.#emit(jobId, { type: 'started', job });
     const signal = pending.controller.signal;
 
@@ -332,6 +332,10 @@ export class GenerationService {
   }
 
   #finishFailed(job: Job, errorCode: string, message: string, settled: { released: number; account: Account }): void {
+    if (job.status !== 'failed') {
+      // Failures of a running job are logged with their cause in #run; these are the others.
+      this.#jobLog(job).warn({ status: job.status, errorCode, released: settled.released }, `job ${job.status}`);
+    }
     this.#emit(job.id, { type: 'failed', job, errorCode, message, refunded: settled.released, account: settled.account });
     this.#pending.delete(job.id);
   }
@@ -455,6 +459,11 @@ export class GenerationService {
       else log.warn({ errorCode: errorCodeOf(r.reason) }, 'output image unusable');
     }
     return images;
+  }
+
+  /** One child logger per job: every transition line carries these fields. */
+  #jobLog(job: Job): Logger {
+    return this.#o.logger.child({ jobId: job.id, platform: job.platform, account: job.accountKey, provider: job.provider });
   }
 
   #emit(jobId: string, event: JobEvent): void {

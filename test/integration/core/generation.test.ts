@@ -34,6 +34,18 @@ describe('GenerationService on the offline provider', () => {
     expect(final.job).toMatchObject({ status: 'succeeded', cost: 2, captured: 2, held: 0 });
     expect(final.account).toMatchObject({ key: 'cli:alice', balance: 48, held: 0 });
     ledgerIsConsistent(h);
+    const transitions = h
+      .logs()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.jobId === final.job.id);
+    expect(transitions.map((l) => [l.msg, l.status])).toEqual([
+      ['job queued', 'queued'],
+      ['job started', 'running'],
+      ['job finished', 'succeeded'],
+    ]);
+    for (const line of transitions) expect(line).toMatchObject({ platform: 'cli', account: 'cli:alice', provider: 'offline' });
+    expect(transitions[2]).toMatchObject({ durationMs: expect.any(Number) });
   });
 
   it('refuses what the catalog cannot honour before any credit moves', () => {

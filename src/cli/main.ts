@@ -7,6 +7,7 @@ import { createLogger } from '../logger.js';
 import { secretsOf } from '../app/secretsOf.js';
 import { creditsCommand } from './commands/credits.js';
 import { dbCommand } from './commands/db.js';
+import { discordCommand } from './commands/discord.js';
 import { generateCommand } from './commands/generate.js';
 import { jobsCommand } from './commands/jobs.js';
 import { processIO, type CliIO } from './io.js';
@@ -30,6 +31,8 @@ async function dispatch(core: Core, command: string, rest: readonly string[], io
       return jobsCommand(core, rest, io);
     case 'db':
       return dbCommand(core, rest, io);
+    case 'discord':
+      return discordCommand(core, rest, io);
     default:
       throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   }
@@ -52,7 +55,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
       secrets: secretsOf(config),
       destination: process.stderr,
     });
-    if (!['generate', 'credits', 'jobs', 'db'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    if (!['generate', 'credits', 'jobs', 'db', 'discord'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     core = createCore(config, { logger });
     const active = core;
     const onSignal = (): void => {

@@ -17,6 +17,7 @@ export const USAGE = `Usage: nano-imagine <command>
   jobs list [--account A] [--limit N] [--json]
   db backup FILE | db migrate | db check [--json]
   doctor
+  discord register
 
 Accounts: discord:<userId>, slack:<teamId>:<userId>, cli:<name> (a bare name means cli:<name>).
 Exit codes: 0 success, 1 failure at run time, 2 bad arguments or configuration.`;

@@ -1,0 +1,128 @@
+import { Client, escapeMarkdown, Events, GatewayIntentBits, type Interaction } from 'discord.js';
+import type { Logger } from 'pino';
+import type { ChatAdapter } from '../../app/ChatAdapter.js';
+import type { DiscordConfig } from '../../config.js';
+import type { Job } from '../../core/store.js';
+import { buildCommands } from './commands/buildCommands.js';
+import type { DiscordContext, DiscordCore } from './DiscordContext.js';
+import { handleSafely } from './interactions/handleSafely.js';
+import { destinationOf } from './interactions/requester.js';
+import { restChannelPoster, type ChannelPoster } from './jobs/channelPoster.js';
+import { Presenters } from './jobs/Presenters.js';
+import { describeError } from './logSafe.js';
+import { PendingForms } from './PendingForms.js';
+import { registerCommands } from './registration/registerCommands.js';
+import { makeRequest } from './restRequest.js';
+import { interruptedText } from './render/statusText.js';
+import { textMessage } from './render/OutgoingMessage.js';
+import { truncate } from './render/truncate.js';
+import { systemTimers, type Timers } from './timers.js';
+
+export interface DiscordAdapterOptions {
+  readonly config: DiscordConfig;
+  readonly core: DiscordCore;
+  readonly logger: Logger;
+  /** @defaultValue the system clock and timers */
+  readonly timers?: Timers;
+  /**
+   * REST timeout per request; uploads of 4K results need more than discord.js's 15 s.
+   * @defaultValue 60 000
+   */
+  readonly restTimeoutMs?: number;
+  /**
+   * How long `stop()` waits for results still being sent.
+   * @defaultValue 10 000
+   */
+  readonly drainMs?: number;
+}
+
+/**
+ * The Discord bot (DESIGN §6): logs in with the `Guilds` intent only, keeps the registered commands
+ * equal to the code's, and hands each interaction to its handler. It translates; the core decides.
+ */
+export class DiscordAdapter implements ChatAdapter {
+  readonly platform = 'discord' as const;
+  readonly #options: DiscordAdapterOptions;
+  readonly #client: Client;
+  readonly #logger: Logger;
+  readonly #forms: PendingForms;
+  readonly #presenters: Presenters;
+  readonly #post: ChannelPoster;
+  readonly #adminIds: ReadonlySet<string>;
+  #stopped: Promise<void> | undefined;
+
+  constructor(options: DiscordAdapterOptions) {
+    this.#options = options;
+    this.#logger = options.logger.child({ platform: 'discord' });
+    const timers = options.timers ?? systemTimers;
+    this.#client = new Client({
+      intents: [GatewayIntentBits.Guilds],
+      rest: { api: options.config.apiUrl, timeout: options.restTimeoutMs ?? 60_000, makeRequest },
+      allowedMentions: { parse: [], repliedUser: false },
+    });
+    this.#post = restChannelPoster(this.#client.rest);
+    this.#forms = new PendingForms(timers);
+    this.#adminIds = new Set(options.config.adminIds);
+    this.#presenters = new Presenters({ timers, catalog: options.core.catalog, postToChannel: this.#post, logger: this.#logger });
+    this.#client.on(Events.InteractionCreate, (interaction) => {
+      void handleSafely(this.#contextFor(interaction), interaction);
+    });
+    this.#client.on(Events.Error, (error) => this.#logger.error({ err: describeError(error) }, 'discord client error'));
+    this.#client.on(Events.Warn, (message) => this.#logger.warn({ detail: message }, 'discord client warning'));
+    this.#client.on(Events.ShardDisconnect, (event, shard) => this.#logger.warn({ code: event.code, shard }, 'discord gateway disconnected'));
+  }
+
+  /** Registers the commands when they differ from Discord's, then logs in and waits until ready. */
+  async start(): Promise<void> {
+    const { config, core } = this.#options;
+    this.#client.rest.setToken(config.token);
+    const registration = await registerCommands(this.#client.rest, config, buildCommands(core.catalog));
+    this.#logger.info(registration, registration.changed ? 'registered discord commands' : 'discord commands already up to date');
+    const ready = new Promise<void>((resolve) => this.#client.once(Events.ClientReady, () => resolve()));
+    await this.#client.login(config.token);
+    await ready;
+    this.#logger.info({ user: this.#client.user?.tag, guilds: this.#client.guilds.cache.size }, 'discord bot connected');
+  }
+
+  stop(): Promise<void> {
+    this.#stopped ??= (async () => {
+      await this.#presenters.drain(this.#options.drainMs ?? 10_000);
+      await this.#client.destroy();
+    })();
+    return this.#stopped;
+  }
+
+  isConnected(): boolean {
+    return this.#client.isReady();
+  }
+
+  /** Tells each owner in the job's channel; best effort, one message per job. */
+  async notifyInterrupted(jobs: readonly Job[]): Promise<void> {
+    await Promise.all(
+      jobs.map(async (job) => {
+        const { channelId, userId } = destinationOf(job.destination);
+        if (!channelId || !userId) return;
+        try {
+          await this.#post(channelId, textMessage(interruptedText(userId, escapeMarkdown(truncate(job.request.prompt, 100)), job.cost), userId));
+        } catch (error) {
+          this.#logger.warn({ jobId: job.id, err: describeError(error) }, 'could not tell a user about an interrupted job');
+        }
+      }),
+    );
+  }
+
+  #contextFor(interaction: Interaction): DiscordContext {
+    const parent = this.#logger;
+    let logger: Logger | undefined;
+    return {
+      core: this.#options.core,
+      adminIds: this.#adminIds,
+      forms: this.#forms,
+      presenters: this.#presenters,
+      // Made on first use: most interactions log once or not at all, and acks are latency-bound.
+      get logger() {
+        return (logger ??= parent.child({ interactionId: interaction.id, user: interaction.user.id }));
+      },
+    };
+  }
+}

@@ -1,0 +1,207 @@
+import { MessageFlags } from 'discord.js';
+import type { Logger } from 'pino';
+import type { Catalog } from '../../../core/catalog/types.js';
+import type { JobEvent, JobListener } from '../../../core/generation/types.js';
+import { describeError, isTokenExpired } from '../logSafe.js';
+import { textMessage, type OutgoingMessage } from '../render/OutgoingMessage.js';
+import { resultMessage } from '../render/resultMessage.js';
+import { failureText, GENERATING_TEXT, queuedText } from '../render/statusText.js';
+import { toInteractionEdit } from '../render/toPayloads.js';
+import type { Timers } from '../timers.js';
+import type { ChannelPoster } from './channelPoster.js';
+import { fitFiles } from './fitFiles.js';
+import { ProgressThrottle } from './ProgressThrottle.js';
+import type { Replier } from './Replier.js';
+import { SerialQueue } from './SerialQueue.js';
+
+/** How long an interaction token lets us edit and follow up: 15 minutes, less a safety margin. */
+export const TOKEN_LIFETIME_MS = 15 * 60_000 - 30_000;
+/** Progress edits of one reply at most this often. */
+export const PROGRESS_INTERVAL_MS = 2_000;
+
+export interface PresenterDeps {
+  readonly timers: Timers;
+  readonly catalog: Catalog;
+  readonly postToChannel: ChannelPoster;
+  readonly logger: Logger;
+}
+
+/**
+ * Where a job's messages go.
+ * - `public`: the deferred public reply shows progress and becomes the result.
+ * - `ephemeral`: the deferred reply is private status; the result is a channel message replying to
+ *   `replyToMessageId` (the message command's target).
+ */
+export interface PresenterTarget {
+  readonly replier: Replier;
+  readonly surface: 'public' | 'ephemeral';
+  readonly channelId: string;
+  readonly userId: string;
+  readonly replyToMessageId?: string;
+  /** The interaction's `attachment_size_limit`. */
+  readonly maxFileBytes: number;
+  /** Shown with the result (e.g. an upscale that could not use the image as reference). */
+  readonly note?: string;
+}
+
+/**
+ * Turns one job's events into Discord messages, in order: the acknowledgement first, then progress
+ * (throttled), then the result or the failure. Once the interaction token is past its lifetime (or
+ * Discord says so), the result goes to the channel with the bot token instead.
+ */
+export class JobPresenter {
+  readonly listener: JobListener = (event) => this.#onEvent(event);
+  readonly #deps: PresenterDeps;
+  readonly #target: PresenterTarget;
+  readonly #queue: SerialQueue;
+  readonly #throttle: ProgressThrottle;
+  readonly #expiresAt: number;
+  readonly #ack: Promise<boolean>;
+  readonly #onDone: () => void;
+  #resolveAck: (ok: boolean) => void = () => undefined;
+  #tokenDead = false;
+  #started = false;
+  #finished = false;
+  #discarded = false;
+
+  /** @param onDone - called once, after the final message was sent (or the job was refused). */
+  constructor(deps: PresenterDeps, target: PresenterTarget, onDone: () => void = () => undefined) {
+    this.#deps = deps;
+    this.#target = target;
+    this.#onDone = onDone;
+    this.#expiresAt = deps.timers.now() + TOKEN_LIFETIME_MS;
+    this.#ack = new Promise((resolve) => (this.#resolveAck = resolve));
+    this.#queue = new SerialQueue((error) => deps.logger.warn({ err: describeError(error) }, 'could not update a job message'));
+    // The deferral counts as the first update: fast jobs go straight to their result, and a burst of
+    // jobs does not turn into a burst of edits while other interactions still wait for their ack.
+    this.#throttle = new ProgressThrottle(deps.timers, PROGRESS_INTERVAL_MS, (text) => this.#queue.push(() => this.#progress(text)), deps.timers.now());
+  }
+
+  /** Runs the acknowledgement (a deferral); everything else waits for it. */
+  async acknowledge(defer: () => Promise<unknown>): Promise<void> {
+    try {
+      await defer();
+      this.#resolveAck(true);
+    } catch (error) {
+      // Too late or refused: the job still runs and its result goes to the channel.
+      this.#tokenDead = true;
+      this.#resolveAck(false);
+      this.#deps.logger.warn({ err: describeError(error) }, 'could not acknowledge the interaction');
+    }
+  }
+
+  /** The submit was refused or was a duplicate: this presenter shows nothing. */
+  discard(): void {
+    this.#discarded = true;
+    this.#throttle.stop();
+    this.#resolveAck(false);
+    this.#onDone();
+  }
+
+  /** Resolves once every message so far has been sent (or has failed). */
+  idle(): Promise<void> {
+    return this.#queue.idle();
+  }
+
+  #onEvent(event: JobEvent): void {
+    if (this.#discarded || this.#finished) return;
+    switch (event.type) {
+      case 'queued':
+      case 'position':
+        // Position 0 means it starts now: "generating" follows at once, so skip an edit.
+        if (!this.#started && event.position > 0) this.#throttle.update(queuedText(event.position));
+        return;
+      case 'started':
+        this.#started = true;
+        this.#throttle.update(GENERATING_TEXT);
+        return;
+      case 'succeeded':
+        this.#finish(() => this.#deliver(event));
+        return;
+      case 'failed':
+        this.#finish(() => this.#fail(event));
+        return;
+    }
+  }
+
+  #finish(task: () => Promise<void>): void {
+    this.#finished = true;
+    this.#throttle.stop();
+    this.#queue.push(task);
+    this.#queue.push(() => Promise.resolve(this.#onDone()));
+  }
+
+  async #usable(): Promise<boolean> {
+    const acked = await this.#ack;
+    return acked && !this.#tokenDead && this.#deps.timers.now() < this.#expiresAt;
+  }
+
+  /** Runs an interaction-token call; false (and the token marked dead) when Discord refuses it. */
+  async #viaToken(call: () => Promise<unknown>): Promise<boolean> {
+    if (!(await this.#usable())) return false;
+    try {
+      await call();
+      return true;
+    } catch (error) {
+      if (isTokenExpired(error)) this.#tokenDead = true;
+      this.#deps.logger.warn({ err: describeError(error) }, 'interaction reply failed; using the channel');
+      return false;
+    }
+  }
+
+  async #progress(text: string): Promise<void> {
+    if (this.#finished) return;
+    await this.#viaToken(() => this.#target.replier.editReply({ content: text }));
+  }
+
+  async #deliver(event: Extract<JobEvent, { type: 'succeeded' }>): Promise<void> {
+    const target = this.#target;
+    const { files, dropped } = await fitFiles(event.images, target.maxFileBytes, `nano-imagine-${event.job.id.slice(0, 8)}`);
+    const notes = [
+      ...(target.note ? [target.note] : []),
+      ...(dropped > 0 ? [`${dropped} image${dropped === 1 ? '' : 's'} could not be made small enough to upload.`] : []),
+    ];
+    const message = resultMessage({ job: event.job, account: event.account, durationMs: event.durationMs, files, catalog: this.#deps.catalog, notes });
+    if (target.surface === 'ephemeral') {
+      try {
+        await this.#toChannel({ ...message, ...(target.replyToMessageId ? { replyToMessageId: target.replyToMessageId } : {}) });
+      } catch (error) {
+        // No right to post there (or the channel is gone): the requester still gets what they paid for.
+        this.#deps.logger.warn({ err: describeError(error) }, 'could not post the result in the channel');
+        await this.#viaToken(() => target.replier.editReply(toInteractionEdit(message)));
+        return;
+      }
+      await this.#viaToken(() => target.replier.editReply({ content: 'Done: the result is in the channel.' }));
+      return;
+    }
+    if (await this.#viaToken(() => target.replier.editReply(toInteractionEdit(message)))) return;
+    await this.#toChannel(message);
+  }
+
+  async #fail(event: Extract<JobEvent, { type: 'failed' }>): Promise<void> {
+    const { replier } = this.#target;
+    const text = failureText(event);
+    if (this.#target.surface === 'ephemeral') {
+      if (await this.#viaToken(() => replier.editReply({ content: text }))) return;
+    } else if (
+      await this.#viaToken(async () => {
+        // The public placeholder goes; the reason is for the requester only.
+        await replier.deleteReply();
+        await replier.followUp({ content: text, flags: MessageFlags.Ephemeral });
+      })
+    ) {
+      return;
+    }
+    await this.#toChannel(textMessage(text));
+  }
+
+  /** With the bot token: the requester is mentioned, since the message cannot be private. */
+  async #toChannel(message: OutgoingMessage): Promise<void> {
+    const mention = `<@${this.#target.userId}>`;
+    await this.#deps.postToChannel(this.#target.channelId, {
+      ...message,
+      content: message.content ? `${mention} ${message.content}` : mention,
+      mentionUserId: this.#target.userId,
+    });
+  }
+}

@@ -1,0 +1,13 @@
+import { Routes, type REST } from 'discord.js';
+import type { OutgoingMessage } from '../render/OutgoingMessage.js';
+import { toChannelPost } from '../render/toPayloads.js';
+
+/** Posts a message to a channel with the bot token (no interaction token needed, never ephemeral). */
+export type ChannelPoster = (channelId: string, message: OutgoingMessage) => Promise<void>;
+
+export function restChannelPoster(rest: REST): ChannelPoster {
+  return async (channelId, message) => {
+    const { body, files } = toChannelPost(message);
+    await rest.post(Routes.channelMessages(channelId), { body, files });
+  };
+}

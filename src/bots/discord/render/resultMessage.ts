@@ -1,0 +1,25 @@
+import type { Catalog } from '../../../core/catalog/types.js';
+import type { Account, Job } from '../../../core/store.js';
+import type { OutgoingFile, OutgoingMessage } from './OutgoingMessage.js';
+import { resultButtons } from './resultButtons.js';
+import { summaryEmbed } from './summaryEmbed.js';
+
+export interface ResultInput {
+  readonly job: Job;
+  readonly account: Account;
+  readonly durationMs: number;
+  readonly files: readonly OutgoingFile[];
+  readonly catalog: Catalog;
+  /** A line above the result (an upscale that could not use the image, an image that did not fit). */
+  readonly notes: readonly string[];
+}
+
+/** The final message of a job: its image files, one compact embed and the action buttons. */
+export function resultMessage(input: ResultInput): OutgoingMessage {
+  return {
+    content: input.notes.join('\n'),
+    embeds: [summaryEmbed(input.job, input.account, input.durationMs, input.files[0]?.name)],
+    components: [resultButtons(input.job, input.catalog)],
+    files: input.files,
+  };
+}

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import type { Config } from '../config.js';
 import { catalogFor } from '../core/catalog/catalogs.js';
 import type { Catalog } from '../core/catalog/types.js';
@@ -79,9 +79,11 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   const db = openDatabase(config.databasePath);
   const store = createSqliteStore(db);
   const credits = new CreditService({ store, clock, startingCredits: config.startingCredits });
-  const provider =
-    deps.provider ??
-    createProvider(config.provider, { logger: deps.logger, ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}) });
+  // The core's own connection pool: never undici's process-wide dispatcher, which other libraries
+  // (discord.js bundles another undici) would otherwise share with a different undici version.
+  const ownAgent = deps.dispatcher ? undefined : new Agent({ keepAliveTimeout: 10_000, connections: 64 });
+  const dispatcher = deps.dispatcher ?? ownAgent!;
+  const provider = deps.provider ?? createProvider(config.provider, { logger: deps.logger, dispatcher });
   const generation = new GenerationService({
     credits,
     provider,
@@ -90,7 +92,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     clock,
     logger: deps.logger,
     ...(deps.observer ? { observer: deps.observer } : {}),
-    ...(deps.dispatcher ? { dispatcher: deps.dispatcher } : {}),
+    dispatcher,
     limits: {
       providerConcurrency: config.providerConcurrency,
       userConcurrency: config.userConcurrency,
@@ -113,6 +115,9 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     provider,
     generation,
     logger: deps.logger,
-    close: () => db.close(),
+    close: () => {
+      db.close();
+      ownAgent?.destroy().catch((error: unknown) => deps.logger.warn({ err: error }, 'HTTP pool did not close cleanly'));
+    },
   };
 }

@@ -1,10 +1,13 @@
 /**
- * `npm run bench`: prints this machine's figures. Targets (issue list): ≥ 20,000 hold+capture
- * pairs/s; p99 engine overhead ≤ 5 ms per job; ≤ 150 MB RSS with 1,000 queued jobs.
+ * `npm run bench`: prints this machine's figures. Targets: ≥ 20,000 hold+capture pairs/s; p99
+ * engine overhead ≤ 5 ms per job; ≤ 150 MB RSS with 1,000 queued jobs; Discord ack p99 within 1.5×
+ * a defer-only bot and under 1 s; Slack ack against an ack-only Bolt app, reported.
  */
 import { cpus, totalmem } from 'node:os';
+import { runDiscordAckBench } from './discordAck.js';
 import { runEngineBench, runQueueMemoryBench } from './engine.js';
 import { runLedgerBench } from './ledger.js';
+import { runSlackAckBench } from './slackAck.js';
 import { ms } from './stats.js';
 
 const line = (label: string, value: string, target?: string) =>
@@ -25,3 +28,19 @@ const engine = await runEngineBench();
 line('jobs per second (fake provider, 1K outputs)', engine.jobsPerSecond.toFixed(1));
 line('engine overhead per job p50', ms(engine.overheadP50));
 line('engine overhead per job p99', ms(engine.overheadP99), '≤ 5 ms');
+
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+
+const discord = await runDiscordAckBench();
+line('Discord ack p50 (200 simultaneous /imagine)', ms(discord.p50));
+line('Discord ack p99', ms(discord.p99), '≤ 1.5× floor and < 1 s');
+line('  floor: discord.js bot that only defers, p50', ms(discord.floorP50));
+line('  floor p99', ms(discord.floorP99));
+line('  ratio p50 / p99', `${ratio(discord.p50, discord.floorP50)} / ${ratio(discord.p99, discord.floorP99)}`);
+
+const slack = await runSlackAckBench();
+line('Slack ack p50 (200 simultaneous /imagine)', ms(slack.p50));
+line('Slack ack p99', ms(slack.p99));
+line('  floor: Bolt app that only acks, p50', ms(slack.floorP50));
+line('  floor p99', ms(slack.floorP99));
+line('  ratio p50 / p99', `${ratio(slack.p50, slack.floorP50)} / ${ratio(slack.p99, slack.floorP99)}`);

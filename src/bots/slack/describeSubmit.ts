@@ -11,7 +11,7 @@ export function describeSubmit(outcome: SubmitOutcome, note?: string): string {
   }
   const images = `${r.count} image${r.count === 1 ? '' : 's'}`;
   // Position 0 means the job started at once: nothing is ahead of it.
-  const where = position > 0 ? `:hourglass_flowing_sand: Queued (position ${position})` : ':art: Queued (position 0, generating now)';
+  const where = position > 0 ? `:hourglass_flowing_sand: Queued (position ${position})` : ':art: Queued, generating now';
   const lines = [`${where}: ${quotePrompt(r.prompt, 100)} · ${r.aspectRatio} · ${r.resolution} · ${images} · ${job.cost} credits held.`];
   if (note) lines.push(note);
   return lines.join('\n');

@@ -27,7 +27,7 @@ export function slackScenarios(mode: Mode): void {
       const ack = await h.imagine('a koi pond at dawn --ar 16:9');
       expect(ack.status).toBe(200);
       expect(ack.body).toMatchObject({ response_type: 'ephemeral' });
-      expect(ackText(ack.body)).toMatch(/Queued \(position \d+/);
+      expect(ackText(ack.body)).toMatch(/Queued(, generating now| \(position \d+\))/);
 
       const result = await h.result();
       expect(result.channel).toBe(GENERAL);

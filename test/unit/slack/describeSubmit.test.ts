@@ -14,7 +14,7 @@ describe('describeSubmit', () => {
     expect(describeSubmit({ ok: true, job, duplicate: false, position: 3 })).toBe(
       ':hourglass_flowing_sand: Queued (position 3): “a &lt;b&gt; &amp; c” · 16:9 · 2K · 2 images · 8 credits held.',
     );
-    expect(describeSubmit({ ok: true, job, duplicate: false, position: 0 }, 'A note.')).toMatch(/^:art: Queued \(position 0, generating now\).*\nA note\.$/s);
+    expect(describeSubmit({ ok: true, job, duplicate: false, position: 0 }, 'A note.')).toMatch(/^:art: Queued, generating now: .*\nA note\.$/s);
   });
 
   it('tells a retried request that nothing more was charged', () => {

@@ -93,8 +93,11 @@ export type NewJob = Omit<Job, 'captured' | 'errorCode' | 'errorMessage' | 'outp
 export interface AccountStore {
   find(key: string): Account | undefined;
   insert(account: Account): void;
-  /** Adds to balance and held (either may be negative); the schema refuses a negative result. */
-  change(key: string, delta: number, heldDelta: number, at: number): void;
+  /**
+   * Adds to balance and held (either may be negative) and returns the account as changed; the schema
+   * refuses a negative result.
+   */
+  change(key: string, delta: number, heldDelta: number, at: number): Account;
   /** Sum of held over all accounts (for metrics). */
   totalHeld(): number;
 }

@@ -1,26 +1,27 @@
 import type { LedgerEntry, LedgerKind, LedgerStore, NewLedgerEntry } from '../core/store.js';
 import type { SqliteDatabase } from './types.js';
 
-interface LedgerRow {
-  id: number;
-  account_key: string;
-  kind: LedgerKind;
-  delta: number;
-  held_delta: number;
-  job_id: string | null;
-  actor: string | null;
-  reason: string | null;
-  at: number;
-}
+/** A row of {@link COLUMNS}, read with `raw()`: arrays are cheaper to build than objects. */
+type LedgerRow = [
+  id: number,
+  accountKey: string,
+  kind: LedgerKind,
+  delta: number,
+  heldDelta: number,
+  jobId: string | null,
+  actor: string | null,
+  reason: string | null,
+  at: number,
+];
+type AppendParams = LedgerRow extends [number, ...infer Rest] ? Rest : never;
 
-/** The SQL this repository runs, exported so tests can check its query plans. */
+const COLUMNS = 'id, account_key, kind, delta, held_delta, job_id, actor, reason, at';
+
+/** The SQL this repository runs, exported so tests can check its query plans. Parameters are positional. */
 export const ledgerSql = {
   append:
-    'INSERT INTO ledger (account_key, kind, delta, held_delta, job_id, actor, reason, at) ' +
-    'VALUES (@account_key, @kind, @delta, @held_delta, @job_id, @actor, @reason, @at)',
-  recent:
-    'SELECT id, account_key, kind, delta, held_delta, job_id, actor, reason, at FROM ledger ' +
-    'WHERE account_key = @accountKey ORDER BY id DESC LIMIT @limit',
+    'INSERT INTO ledger (account_key, kind, delta, held_delta, job_id, actor, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  recent: `SELECT ${COLUMNS} FROM ledger WHERE account_key = ? ORDER BY id DESC LIMIT ?`,
   sums:
     'SELECT account_key AS accountKey, SUM(delta) AS delta, SUM(held_delta) AS heldDelta ' +
     'FROM ledger GROUP BY account_key ORDER BY account_key',
@@ -33,26 +34,26 @@ export class LedgerRepository implements LedgerStore {
   readonly #sums;
 
   constructor(db: SqliteDatabase) {
-    this.#append = db.prepare<Omit<LedgerRow, 'id'>>(ledgerSql.append);
-    this.#recent = db.prepare<{ accountKey: string; limit: number }, LedgerRow>(ledgerSql.recent);
+    this.#append = db.prepare<AppendParams>(ledgerSql.append);
+    this.#recent = db.prepare<[accountKey: string, limit: number], LedgerRow>(ledgerSql.recent).raw();
     this.#sums = db.prepare<[], { accountKey: string; delta: number; heldDelta: number }>(ledgerSql.sums);
   }
 
   append(entry: NewLedgerEntry): void {
-    this.#append.run({
-      account_key: entry.accountKey,
-      kind: entry.kind,
-      delta: entry.delta,
-      held_delta: entry.heldDelta,
-      job_id: entry.jobId,
-      actor: entry.actor,
-      reason: entry.reason,
-      at: entry.at,
-    });
+    this.#append.run(
+      entry.accountKey,
+      entry.kind,
+      entry.delta,
+      entry.heldDelta,
+      entry.jobId,
+      entry.actor,
+      entry.reason,
+      entry.at,
+    );
   }
 
   recent(accountKey: string, limit: number): LedgerEntry[] {
-    return this.#recent.all({ accountKey, limit }).map(toEntry);
+    return this.#recent.all(accountKey, limit).map(toEntry);
   }
 
   sums(): { accountKey: string; delta: number; heldDelta: number }[] {
@@ -60,16 +61,6 @@ export class LedgerRepository implements LedgerStore {
   }
 }
 
-function toEntry(row: LedgerRow): LedgerEntry {
-  return {
-    id: row.id,
-    accountKey: row.account_key,
-    kind: row.kind,
-    delta: row.delta,
-    heldDelta: row.held_delta,
-    jobId: row.job_id,
-    actor: row.actor,
-    reason: row.reason,
-    at: row.at,
-  };
+function toEntry([id, accountKey, kind, delta, heldDelta, jobId, actor, reason, at]: LedgerRow): LedgerEntry {
+  return { id, accountKey, kind, delta, heldDelta, jobId, actor, reason, at };
 }

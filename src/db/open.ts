@@ -40,6 +40,15 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
     // by a crash; a process crash loses nothing, and only an OS crash or power loss can roll back the
     // last few commits. That is the price of not waiting for fsync on every credit movement.
     db.pragma('synchronous = NORMAL');
+    // A checkpoint copies the WAL into the database and fsyncs both: at the default of 1000 pages
+    // (about 70 hold + capture pairs) those fsyncs dominated a busy ledger. 10000 pages checkpoints a
+    // tenth as often, for a WAL of up to about 40 MB; a power loss can then roll back up to that many
+    // pages of recent commits instead of 1000 (a process crash still loses nothing).
+    // journal_size_limit trims the WAL back after a spike (a long reader can hold a checkpoint off).
+    if (!memory) {
+      db.pragma('wal_autocheckpoint = 10000');
+      db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+    }
     migrate(db);
     return db;
   } catch (error) {

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { AppError, ValidationError } from '../errors.js';
-import type { Account, Job, LedgerEntry, NewLedgerEntry, Platform, Store } from '../store.js';
+import type { Account, Job, JobSettlement, LedgerEntry, NewLedgerEntry, Platform, Store } from '../store.js';
 import { platformOf, requirePlatform } from './accountKey.js';
+import { newJobId } from './jobId.js';
 import { MAX_CREDITS, MAX_IMAGES_PER_JOB, requireActor, requireCount, requireCredits, validateHold } from './validation.js';
 import type {
   AdminAction,
@@ -38,7 +38,7 @@ export class CreditService {
     this.#store = options.store;
     this.#clock = options.clock;
     this.#startingCredits = requireCredits(options.startingCredits, 'STARTING_CREDITS', 0);
-    this.#newId = options.newId ?? randomUUID;
+    this.#newId = options.newId ?? newJobId;
   }
 
   /**
@@ -64,8 +64,7 @@ export class CreditService {
           { code: 'invalid_amount' },
         );
       }
-      this.#move(key, 'grant', amount, 0, null, action);
-      return this.#account(key);
+      return this.#move(key, 'grant', amount, 0, null, action);
     });
   }
 
@@ -80,8 +79,7 @@ export class CreditService {
     return this.#store.transaction(() => {
       const account = this.#ensure(key, null);
       // Written even when the balance does not change: the ledger records every admin action.
-      this.#move(key, 'adjust', amount - account.balance, 0, null, action);
-      return this.#account(key);
+      return this.#move(key, 'adjust', amount - account.balance, 0, null, action);
     });
   }
 
@@ -110,14 +108,14 @@ export class CreditService {
         return { ok: true, job: existing, account: this.#account(existing.accountKey), duplicate: true };
       }
       // Checked before the account is created, so a refusal writes nothing.
-      const balance = this.#store.accounts.find(input.accountKey)?.balance ?? this.#startingCredits;
+      const found = this.#store.accounts.find(input.accountKey);
+      const balance = found?.balance ?? this.#startingCredits;
       if (balance < input.cost) return { ok: false, reason: 'insufficient_credits', balance, cost: input.cost };
 
-      this.#ensure(input.accountKey, input.displayName ?? null);
-      const id = input.id ?? this.#newId();
-      // The job row first: the ledger row references it.
-      this.#store.jobs.insert({
-        id,
+      let account = found ?? this.#create(input.accountKey, input.displayName ?? null);
+      // The job as the store will hold it, so it is returned without being read back.
+      const job: Job = {
+        id: input.id ?? this.#newId(),
         idempotencyKey: input.idempotencyKey,
         accountKey: input.accountKey,
         platform,
@@ -130,13 +128,21 @@ export class CreditService {
         unitCost: input.unitCost,
         cost: input.cost,
         held: input.cost,
+        captured: 0,
         status: 'queued',
+        errorCode: null,
+        errorMessage: null,
+        outputs: [],
         createdAt: input.createdAt ?? this.#clock.now(),
-      });
+        startedAt: null,
+        finishedAt: null,
+      };
+      // The job row first: the ledger row references it.
+      this.#store.jobs.insert(job);
       if (input.cost > 0) {
-        this.#move(input.accountKey, 'hold', -input.cost, input.cost, id, { actor: input.accountKey });
+        account = this.#move(input.accountKey, 'hold', -input.cost, input.cost, job.id, { actor: input.accountKey });
       }
-      return { ok: true, job: this.#job(id), account: this.#account(input.accountKey), duplicate: false };
+      return { ok: true, job, account, duplicate: false };
     });
   }
 
@@ -231,8 +237,11 @@ export class CreditService {
   // The private helpers below run inside a transaction opened by a public method.
 
   #ensure(key: string, displayName: string | null): Account {
-    const existing = this.#store.accounts.find(key);
-    if (existing) return existing;
+    return this.#store.accounts.find(key) ?? this.#create(key, displayName);
+  }
+
+  /** A new account with the starting credits and its `starting` row. */
+  #create(key: string, displayName: string | null): Account {
     const at = this.#clock.now();
     const account: Account = {
       key,
@@ -252,7 +261,7 @@ export class CreditService {
     const empty = input.status === 'succeeded' && input.delivered === 0;
     const captured = Math.min(job.held, input.delivered * job.unitCost);
     const released = job.held - captured;
-    const changed = this.#store.jobs.settle(job.id, {
+    const settlement: JobSettlement = {
       status: empty ? 'failed' : input.status,
       captured,
       errorCode: input.errorCode ?? (empty ? 'no_output' : null),
@@ -260,15 +269,19 @@ export class CreditService {
       outputs: input.outputs ?? [],
       ...(input.model !== undefined && { model: input.model }),
       finishedAt: this.#clock.now(),
-    });
-    if (!changed) return { settled: false, job: this.#job(job.id) };
+    };
+    if (!this.#store.jobs.settle(job.id, settlement)) return { settled: false, job: this.#job(job.id) };
+    // One account update for the whole settlement, one ledger row per direction (capture, release).
+    const at = this.#clock.now();
+    const account =
+      job.held > 0 ? this.#store.accounts.change(job.accountKey, released, -job.held, at) : this.#account(job.accountKey);
     const system = { actor: SYSTEM };
-    if (captured > 0) this.#move(job.accountKey, 'capture', 0, -captured, job.id, system);
-    if (released > 0) this.#move(job.accountKey, 'release', released, -released, job.id, system);
-    return { settled: true, job: this.#job(job.id), account: this.#account(job.accountKey), captured, released };
+    if (captured > 0) this.#store.ledger.append(entry(job.accountKey, 'capture', 0, -captured, job.id, system, at));
+    if (released > 0) this.#store.ledger.append(entry(job.accountKey, 'release', released, -released, job.id, system, at));
+    return { settled: true, job: settledJob(job, settlement), account, captured, released };
   }
 
-  /** One credit movement: the account row and its ledger row, always together. */
+  /** One credit movement: the account row and its ledger row, always together. Returns the account. */
   #move(
     key: string,
     kind: NewLedgerEntry['kind'],
@@ -276,10 +289,11 @@ export class CreditService {
     heldDelta: number,
     jobId: string | null,
     action: AdminAction,
-  ): void {
+  ): Account {
     const at = this.#clock.now();
-    this.#store.accounts.change(key, delta, heldDelta, at);
+    const account = this.#store.accounts.change(key, delta, heldDelta, at);
     this.#store.ledger.append(entry(key, kind, delta, heldDelta, jobId, action, at));
+    return account;
   }
 
   #account(key: string): Account {
@@ -305,6 +319,33 @@ function entry(
   at: number,
 ): NewLedgerEntry {
   return { accountKey, kind, delta, heldDelta, jobId, actor: action.actor, reason: action.reason ?? null, at };
+}
+
+/** The job as `JobStore.settle` left it (every field listed: one object shape, no spread). */
+function settledJob(job: Job, settlement: JobSettlement): Job {
+  return {
+    id: job.id,
+    idempotencyKey: job.idempotencyKey,
+    accountKey: job.accountKey,
+    platform: job.platform,
+    destination: job.destination,
+    kind: job.kind,
+    parentId: job.parentId,
+    request: job.request,
+    provider: job.provider,
+    model: settlement.model ?? job.model,
+    unitCost: job.unitCost,
+    cost: job.cost,
+    held: 0,
+    captured: settlement.captured,
+    status: settlement.status,
+    errorCode: settlement.errorCode,
+    errorMessage: settlement.errorMessage,
+    outputs: settlement.outputs,
+    createdAt: job.createdAt,
+    startedAt: job.startedAt,
+    finishedAt: settlement.finishedAt,
+  };
 }
 
 function isUnsettled(job: Job): boolean {

@@ -9,7 +9,7 @@ export interface CreditServiceOptions {
   readonly startingCredits: number;
   /**
    * Makes job ids when {@link HoldInput.id} is not given.
-   * @defaultValue `crypto.randomUUID`
+   * @defaultValue `newJobId` (./jobId.ts): 18-character ids that sort by creation time
    */
   readonly newId?: () => string;
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import type { Catalog } from '../catalog/types.js';
@@ -149,7 +148,6 @@ export class GenerationService {
 
     const now = this.#o.clock.now();
     const held = this.#o.credits.hold({
-      id: randomUUID(),
       idempotencyKey: intent.idempotencyKey,
       accountKey: intent.accountKey,
       platform: intent.platform,

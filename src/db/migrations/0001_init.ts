@@ -49,15 +49,19 @@ export const init = {
                   ELSE held = 0 AND finished_at IS NOT NULL END)
     ) STRICT;
 
-    -- Oldest-first scans of queued/running jobs (scheduler, restart recovery).
-    CREATE INDEX jobs_status ON jobs (status, created_at);
-    -- /history and \`jobs list [--account]\`, newest first. Ascending on purpose: SQLite walks the index
-    -- backwards for ORDER BY created_at DESC, rowid DESC, and the rowid tie-break needs that direction.
-    CREATE INDEX jobs_account_created ON jobs (account_key, created_at);
-    CREATE INDEX jobs_created ON jobs (created_at);
+    -- Every index below is written by each credit movement, so there are as few as the reads need.
+    -- Newest first means insertion (rowid) order: jobs are never deleted, so rowids only grow.
+    -- /history and \`jobs list --account\`: (account_key) carries the rowid, so the newest of an
+    -- account come straight off the end of its range. \`jobs list\` walks the table backwards.
+    CREATE INDEX jobs_account ON jobs (account_key);
+    -- Unsettled jobs oldest first (restart recovery). Partial: a job leaves it when it
+    -- settles, so it stays as small as the queue.
+    CREATE INDEX jobs_unsettled ON jobs (created_at) WHERE status IN ('queued', 'running');
 
     CREATE TABLE ledger (
-      id          INTEGER PRIMARY KEY AUTOINCREMENT,
+      -- No AUTOINCREMENT: rows are never deleted (see the triggers), so max(id) + 1 already never
+      -- reuses an id, without AUTOINCREMENT's extra sqlite_sequence write on every insert.
+      id          INTEGER PRIMARY KEY,
       account_key TEXT    NOT NULL REFERENCES accounts (key),
       kind        TEXT    NOT NULL CHECK (kind IN ('starting', 'grant', 'adjust', 'hold', 'capture', 'release')),
       delta       INTEGER NOT NULL,
@@ -77,9 +81,10 @@ export const init = {
       END)
     ) STRICT;
 
-    CREATE INDEX ledger_account ON ledger (account_key, id);
-    -- Per-job audits (\`db check\`) and the foreign key's child lookups.
-    CREATE INDEX ledger_job ON ledger (job_id) WHERE job_id IS NOT NULL;
+    -- An account's latest rows: (account_key) carries the id (the rowid), newest at the end.
+    -- No index on job_id: only \`db check\` reads by job, and jobs are never deleted or re-keyed, so
+    -- the foreign key never looks ledger rows up by job.
+    CREATE INDEX ledger_account ON ledger (account_key);
 
     -- The ledger is the audit trail: rows are only ever added.
     CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger

@@ -4,6 +4,7 @@ import { CreditService } from '../../../src/core/credits/CreditService.js';
 import { ValidationError } from '../../../src/core/errors.js';
 import { checkDatabase } from '../../../src/db/check.js';
 import { openDatabase } from '../../../src/db/open.js';
+import type { Account, Job } from '../../../src/core/store.js';
 import type { SqliteDatabase } from '../../../src/db/types.js';
 import { createHarness, type Harness, holdInput, rowCounts, thrown } from './support.js';
 
@@ -355,6 +356,43 @@ describe('recoverInterrupted', () => {
     expect(h.credits.account('discord:7')).toMatchObject({ balance: 50, held: 0 });
     expect(h.credits.totalHeld()).toBe(0);
     expect(h.credits.recoverInterrupted()).toEqual([]);
+  });
+});
+
+describe('what a movement returns', () => {
+  // Jobs and accounts are built from what was written, not read back: they must match a fresh read.
+  const stored = (result: { job: Job; account?: Account }) => {
+    expect(result.job).toEqual(h.credits.job(result.job.id));
+    if (result.account) expect(result.account).toEqual(h.credits.account(result.account.key));
+  };
+
+  it('is what the database now holds, for every kind of movement', () => {
+    const outputs = [{ name: 'a.png', mime: 'image/png', bytes: 10, width: 1, height: 1, sourceUrl: 'https://x/a.png' }];
+    const first = h.credits.hold(holdInput({ unitCost: 3, count: 3, parentId: 'p-1', destination: { channel: 'c', n: [1] } }));
+    if (!first.ok) throw new Error('hold refused');
+    stored(first);
+    h.clock.advance(5);
+    const again = h.credits.hold(holdInput({ unitCost: 2 }));
+    if (!again.ok) throw new Error('hold refused');
+    stored(again);
+    h.credits.markRunning(first.job.id);
+    h.clock.advance(5);
+    const settled = h.credits.settle(first.job.id, { delivered: 2, status: 'succeeded', outputs, model: 'offline-2k' });
+    expect(settled).toMatchObject({ settled: true, captured: 6, released: 3 });
+    stored(settled);
+    stored(h.credits.settle(first.job.id, { delivered: 1, status: 'succeeded' }));
+    stored(h.credits.cancel(again.job.id));
+    const free = h.credits.hold(holdInput({ unitCost: 0 }));
+    if (!free.ok) throw new Error('hold refused');
+    stored(free);
+    stored(h.credits.settle(free.job.id, { delivered: 0, status: 'failed' }));
+    expect(h.credits.grant('cli:alice', 7, admin)).toEqual(h.credits.account('cli:alice'));
+    expect(h.credits.set('cli:alice', 9, admin)).toEqual(h.credits.account('cli:alice'));
+    expect(h.credits.ensureAccount('cli:new')).toEqual(h.credits.account('cli:new'));
+    const late = h.credits.hold(holdInput({ unitCost: 1, accountKey: 'cli:late' }));
+    if (!late.ok) throw new Error('hold refused');
+    stored(late);
+    for (const job of h.credits.recoverInterrupted()) expect(job).toEqual(h.credits.job(job.id));
   });
 });
 

@@ -37,7 +37,7 @@ const AFTER: Record<number, (db: SqliteDatabase) => void> = {
       .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
       .all()
       .map((row) => row.name);
-    expect(indexes).toEqual(['jobs_account_created', 'jobs_created', 'jobs_status', 'ledger_account', 'ledger_job']);
+    expect(indexes).toEqual(['jobs_account', 'jobs_unsettled', 'ledger_account']);
   },
 };
 
@@ -134,43 +134,55 @@ describe('schema', () => {
 });
 
 describe('hot queries use an index', () => {
-  const params: Record<string, Record<string, unknown>> = {
-    'job by id': { id: 'j' },
-    'job by idempotency key': { key: 'k' },
-    'jobs by status': { statuses: '["queued","running"]' },
-    'jobs by account, newest first': { accountKey: 'cli:a', limit: 10 },
-    'jobs, newest first': { limit: 10 },
-    'ledger by account, newest first': { accountKey: 'cli:a', limit: 10 },
-    'account by key': { key: 'cli:a' },
+  // Positional parameters, in the order each statement takes them.
+  const params: Record<string, unknown[]> = {
+    'job by id': ['j'],
+    'job by idempotency key': ['k'],
+    'unsettled jobs, oldest first': ['["queued","running"]'],
+    'jobs by account, newest first': ['cli:a', 10],
+    'ledger by account, newest first': ['cli:a', 10],
+    'account by key': ['cli:a'],
+    'account change': [1, 0, 1, 'cli:a'],
+    'job settlement': ['failed', 0, null, null, '[]', null, 1, 'j'],
   };
   const queries: Record<string, string> = {
     'job by id': jobSql.find,
     'job by idempotency key': jobSql.findByIdempotencyKey,
-    'jobs by status': jobSql.withStatus,
+    'unsettled jobs, oldest first': jobSql.unsettled,
     'jobs by account, newest first': jobSql.listByAccount,
-    'jobs, newest first': jobSql.list,
     'ledger by account, newest first': ledgerSql.recent,
     'account by key': accountSql.find,
+    'account change': accountSql.change,
+    'job settlement': jobSql.settle,
   };
   const expected: Record<string, RegExp> = {
     'job by id': /SEARCH jobs USING INDEX sqlite_autoindex_jobs_1 \(id=\?\)/,
     'job by idempotency key': /SEARCH jobs USING INDEX sqlite_autoindex_jobs_2 \(idempotency_key=\?\)/,
-    'jobs by status': /SEARCH jobs USING INDEX jobs_status \(status=\?\)/,
-    'jobs by account, newest first': /SEARCH jobs USING INDEX jobs_account_created \(account_key=\?\)/,
-    'jobs, newest first': /SCAN jobs USING INDEX jobs_created/,
+    'unsettled jobs, oldest first': /SCAN jobs USING INDEX jobs_unsettled/,
+    'jobs by account, newest first': /SEARCH jobs USING INDEX jobs_account \(account_key=\?\)/,
     'ledger by account, newest first': /SEARCH ledger USING INDEX ledger_account \(account_key=\?\)/,
     'account by key': /SEARCH accounts USING INDEX sqlite_autoindex_accounts_1 \(key=\?\)/,
+    'account change': /SEARCH accounts USING INDEX sqlite_autoindex_accounts_1 \(key=\?\)/,
+    'job settlement': /SEARCH jobs USING INDEX sqlite_autoindex_jobs_1 \(id=\?\)/,
+  };
+
+  const planOf = (sql: string, bound: readonly unknown[]): string[] => {
+    const db = openDatabase(':memory:');
+    handles.push(db);
+    return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...bound) as { detail: string }[]).map((row) => row.detail);
   };
 
   it.each(Object.keys(queries))('%s', (name) => {
-    const db = openDatabase(':memory:');
-    handles.push(db);
-    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${queries[name]!}`).all(params[name]) as { detail: string }[]).map(
-      (row) => row.detail,
-    );
+    const plan = planOf(queries[name]!, params[name]!);
     expect(plan.join('\n')).toMatch(expected[name]!);
-    // No full scan of a table without an index, and newest-first lists come straight off the index.
+    // No full scan of a table, and ordered lists come straight off the index.
     expect(plan.filter((detail) => /^SCAN (jobs|ledger|accounts)$/.test(detail))).toEqual([]);
-    if (name.includes('newest first')) expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/);
+    expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('all jobs, newest first: the table itself walked backwards in rowid order, stopping at the limit', () => {
+    // A rowid table is its own index on rowid: no sort, and LIMIT ends the walk after `limit` rows.
+    expect(planOf(jobSql.list, [10])).toEqual(['SCAN jobs']);
+    expect(jobSql.list).toMatch(/ORDER BY rowid DESC LIMIT \?$/);
   });
 });

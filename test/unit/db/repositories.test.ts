@@ -101,10 +101,40 @@ describe('JobRepository', () => {
   });
 });
 
+describe('JobRepository lists', () => {
+  const insert = (id: string, overrides: Partial<NewJob> = {}) =>
+    store.jobs.insert({ ...job, id, idempotencyKey: `k-${id}`, ...overrides });
+
+  it('lists newest first in insertion order, whatever the creation times say', () => {
+    store.accounts.insert({ key: 'cli:b', platform: 'cli', displayName: null, balance: 0, held: 24, createdAt: 1, updatedAt: 1 });
+    insert('a', { createdAt: 300 });
+    insert('b', { createdAt: 100, accountKey: 'cli:b', platform: 'cli' });
+    insert('c', { createdAt: 100 });
+    insert('d', { createdAt: 200, accountKey: 'cli:b', platform: 'cli' });
+    expect(store.jobs.list({ limit: 10 }).map((j) => j.id)).toEqual(['d', 'c', 'b', 'a']);
+    expect(store.jobs.list({ limit: 2 }).map((j) => j.id)).toEqual(['d', 'c']);
+    expect(store.jobs.list({ accountKey: 'cli:b', limit: 10 }).map((j) => j.id)).toEqual(['d', 'b']);
+    expect(store.jobs.list({ accountKey: 'slack:T1:U1', limit: 1 }).map((j) => j.id)).toEqual(['c']);
+  });
+
+  it('finds unsettled jobs oldest first, and any other status too', () => {
+    insert('late', { createdAt: 300 });
+    insert('early', { createdAt: 100 });
+    insert('done', { createdAt: 50 });
+    store.jobs.markRunning('late', 301);
+    store.jobs.settle('done', { status: 'failed', captured: 0, errorCode: null, errorMessage: null, outputs: [], finishedAt: 60 });
+    expect(store.jobs.withStatus(['queued', 'running']).map((j) => j.id)).toEqual(['early', 'late']);
+    expect(store.jobs.withStatus(['running']).map((j) => j.id)).toEqual(['late']);
+    expect(store.jobs.withStatus(['failed', 'queued']).map((j) => j.id)).toEqual(['done', 'early']);
+    expect(store.jobs.withStatus([])).toEqual([]);
+  });
+});
+
 describe('AccountRepository', () => {
   it('changes balance and held together and refuses a negative result', () => {
-    store.accounts.change('slack:T1:U1', 5, -2, 9);
-    expect(store.accounts.find('slack:T1:U1')).toMatchObject({ balance: 5, held: 10, updatedAt: 9 });
+    const changed = store.accounts.change('slack:T1:U1', 5, -2, 9);
+    expect(changed).toMatchObject({ balance: 5, held: 10, updatedAt: 9 });
+    expect(store.accounts.find('slack:T1:U1')).toEqual(changed);
     expect(() => store.accounts.change('slack:T1:U1', -6, 0, 10)).toThrow(/CHECK constraint/);
     expect(() => store.accounts.change('cli:ghost', 1, 0, 10)).toThrow(expect.objectContaining({ code: 'account_not_found' }));
     expect(store.accounts.totalHeld()).toBe(10);

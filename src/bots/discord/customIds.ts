@@ -1,6 +1,6 @@
 /**
  * Component and modal custom ids. Result buttons carry the job id, so they work after a restart:
- * everything else is read from the jobs table. Discord allows 100 characters; a UUID job id is 36.
+ * everything else is read from the jobs table. Discord allows 100 characters; a job id is 18.
  */
 export const RESULT_ACTIONS = ['reroll', 'upscale', 'edit', 'delete'] as const;
 export type ResultAction = (typeof RESULT_ACTIONS)[number];

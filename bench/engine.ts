@@ -17,11 +17,17 @@ import { percentile } from './stats.js';
 
 const execFileAsync = promisify(execFile);
 
-/** Records provider call time per job so overhead = total − time spent waiting on the provider. */
+/**
+ * Records the time spent waiting on the provider (its API calls and the download of its result
+ * images from its storage), so overhead = total − that.
+ */
 class ProviderClock implements GenerationObserver {
   providerMs = 0;
   jobFinished(_job: Job, _durationMs: number): void {}
   providerCall(_provider: string, durationMs: number, _kind: ProviderErrorKind | undefined): void {
+    this.providerMs += durationMs;
+  }
+  outputDownloaded(_provider: string, durationMs: number): void {
     this.providerMs += durationMs;
   }
   queueDepth(_depth: number): void {}
@@ -85,7 +91,8 @@ function runOne(core: Core, i: GenerationIntent): Promise<void> {
 /**
  * Jobs per second through the GenerationService against the fake nbpro server on 127.0.0.1 (zero
  * added latency, 1K PNG outputs), and the engine's own time per job: wall time from submit to the
- * `succeeded` event minus the time inside provider calls (queueing excluded: jobs run one at a time).
+ * `succeeded` event minus the time waiting on the provider: its API calls and its result downloads
+ * (queueing excluded: jobs run one at a time).
  */
 export async function runEngineBench(jobs = 2000): Promise<{ jobsPerSecond: number; overheadP50: number; overheadP99: number }> {
   const provider = await startFakeProviderProcess();

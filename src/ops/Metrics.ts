@@ -14,6 +14,7 @@ export class Metrics implements GenerationObserver {
   readonly #jobs: Counter<'platform' | 'provider' | 'status'>;
   readonly #jobDuration: Histogram<'platform' | 'provider' | 'status'>;
   readonly #providerDuration: Histogram<'provider' | 'outcome'>;
+  readonly #outputDuration: Histogram<'provider'>;
   readonly #queueDepth: Gauge;
   readonly #captured: Counter;
   readonly #providerErrors: Counter<'kind'>;
@@ -38,6 +39,13 @@ export class Metrics implements GenerationObserver {
       help: 'Duration of one provider call attempt.',
       labelNames: ['provider', 'outcome'],
       buckets: [0.1, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120],
+      registers,
+    });
+    this.#outputDuration = new Histogram({
+      name: `${PREFIX}output_download_duration_seconds`,
+      help: 'Time to download one result image from the provider.',
+      labelNames: ['provider'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
     this.#queueDepth = new Gauge({ name: `${PREFIX}queue_depth`, help: 'Jobs waiting to start.', registers });
@@ -68,6 +76,10 @@ export class Metrics implements GenerationObserver {
   providerCall(provider: string, durationMs: number, errorKind: ProviderErrorKind | undefined): void {
     this.#providerDuration.observe({ provider, outcome: errorKind ? 'error' : 'ok' }, durationMs / 1000);
     if (errorKind) this.#providerErrors.inc({ kind: errorKind });
+  }
+
+  outputDownloaded(provider: string, durationMs: number): void {
+    this.#outputDuration.observe({ provider }, durationMs / 1000);
   }
 
   queueDepth(depth: number): void {

@@ -5,6 +5,7 @@ import type { Clock } from '../clock.js';
 import type { CreditService } from '../credits/CreditService.js';
 import { AppError, ImageError, ProviderError, ValidationError } from '../errors.js';
 import { fetchImage } from '../images/fetchImage.js';
+import { readImageHeader } from '../images/header.js';
 import { inspectImage, prepareReference } from '../images/prepare.js';
 import type { PriceTable } from '../pricing/defaultPrices.js';
 import { withRetry, type RetryPolicy } from '../providers/retry.js';
@@ -276,7 +277,13 @@ export class GenerationService {
   async #run(jobId: string, request: ResolvedRequest): Promise<void> {
     const pending = this.#pending.get(jobId);
     const credits = this.#o.credits;
-    if (!pending || !credits.markRunning(jobId)) return;
+    if (!pending) return;
+    if (!credits.markRunning(jobId)) {
+      // Settled before it could start (cancelled here, or recovered by another process).
+      const job = credits.job(jobId);
+      if (job && this.#pending.has(jobId)) this.#settledElsewhere(job);
+      return;
+    }
     // Durations use the monotonic clock; the injected clock stamps rows.
     const started = performance.now();
     const job = credits.job(jobId)!;
@@ -309,7 +316,7 @@ export class GenerationService {
         height,
       }));
       const settled = credits.settle(jobId, { delivered: images.length, status: 'succeeded', outputs });
-      if (!settled.settled) return;
+      if (!settled.settled) return this.#settledElsewhere(settled.job);
       this.#observer.creditsCaptured(settled.captured);
       this.#observer.jobFinished(settled.job, durationMs);
       log.info(
@@ -323,10 +330,21 @@ export class GenerationService {
 
     const { code, message } = describeFailure(failure);
     const settled = credits.settle(jobId, { delivered: 0, status: 'failed', errorCode: code, errorMessage: message });
-    if (!settled.settled) return;
+    if (!settled.settled) return this.#settledElsewhere(settled.job);
     this.#observer.jobFinished(settled.job, durationMs);
     log.warn({ status: 'failed', durationMs, errorCode: code, err: failure }, 'job failed');
     this.#finishFailed(settled.job, code, message, settled);
+  }
+
+  /**
+   * Another process settled this job while it ran here (its start-up recovery took it for a dead
+   * process's job). The credits were released there; tell the listeners so nobody waits forever.
+   */
+  #settledElsewhere(job: Job): void {
+    const account = this.#o.credits.account(job.accountKey);
+    if (!account) return;
+    const message = job.errorMessage ?? 'This job was stopped before it finished; your credits were returned.';
+    this.#finishFailed(job, job.errorCode ?? 'interrupted', message, { released: job.cost - job.captured, account });
   }
 
   #finishFailed(job: Job, errorCode: string, message: string, settled: { released: number; account: Account }): void {
@@ -432,21 +450,25 @@ export class GenerationService {
     const { limits } = this.#o;
     const settled = await Promise.allSettled(
       produced.map(async (image, i): Promise<OutputImage> => {
-        const bytes =
-          'bytes' in image
-            ? image.bytes
-            : (
-                await fetchImage(
-                  { url: image.url },
-                  {
-                    maxBytes: limits.maxOutputBytes,
-                    timeoutMs: limits.downloadTimeoutMs,
-                    signal,
-                    ...(this.#o.dispatcher ? { dispatcher: this.#o.dispatcher } : {}),
-                  },
-                )
-              ).bytes;
-        const info = await inspectImage(bytes);
+        let bytes: Buffer;
+        if ('bytes' in image) bytes = image.bytes;
+        else {
+          const began = performance.now();
+          bytes = (
+            await fetchImage(
+              { url: image.url },
+              {
+                maxBytes: limits.maxOutputBytes,
+                timeoutMs: limits.downloadTimeoutMs,
+                signal,
+                ...(this.#o.dispatcher ? { dispatcher: this.#o.dispatcher } : {}),
+              },
+            )
+          ).bytes;
+          this.#observer.outputDownloaded(this.#o.provider.id, performance.now() - began);
+        }
+        // The header tells type and size in microseconds; libvips decides only what it cannot read.
+        const info = readImageHeader(bytes) ?? (await inspectImage(bytes));
         const ext = info.mime.split('/')[1] === 'jpeg' ? 'jpg' : (info.mime.split('/')[1] ?? 'png');
         return { name: `image-${i + 1}.${ext}`, mime: info.mime, bytes, width: info.width, height: info.height };
       }),

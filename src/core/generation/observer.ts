@@ -8,6 +8,8 @@ import type { Job } from '../store.js';
 export interface GenerationObserver {
   jobFinished(job: Job, durationMs: number): void;
   providerCall(provider: string, durationMs: number, errorKind: ProviderErrorKind | undefined): void;
+  /** A result image downloaded from the provider's storage. */
+  outputDownloaded(provider: string, durationMs: number): void;
   queueDepth(depth: number): void;
   creditsCaptured(amount: number): void;
 }
@@ -15,6 +17,7 @@ export interface GenerationObserver {
 export const nullObserver: GenerationObserver = {
   jobFinished: () => undefined,
   providerCall: () => undefined,
+  outputDownloaded: () => undefined,
   queueDepth: () => undefined,
   creditsCaptured: () => undefined,
 };

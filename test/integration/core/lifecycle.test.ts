@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../../src/core/generation/types.js';
 import { checkDatabase } from '../../../src/db/check.js';
 import { NBPRO_FAKE_KEY, startNbproServer, type FakeNbproServer } from '../../fakes/nbproServer.js';
-import { intent, startCore, type Harness } from '../../support/coreHarness.js';
+import { GatedProvider } from '../../fakes/GatedProvider.js';
+import { intent, startCore, submitAndWait, type Harness } from '../../support/coreHarness.js';
 
 describe('queue, cancellation, shutdown and restart', () => {
   let nbpro: FakeNbproServer;
@@ -83,4 +84,19 @@ describe('queue, cancellation, shutdown and restart', () => {
     expect(next.core.credits.account('cli:a')).toMatchObject({ balance: 50, held: 0 });
     expect(checkDatabase(next.core.db)).toMatchObject({ invariant: [], jobs: [] });
   });
+
+  it('a job another process settled while it ran here ends with a failed event, charging nothing', async () => {
+    const gated = new GatedProvider();
+    const slow = startCore({}, { provider: gated }, dir);
+    harnesses.push(slow);
+    const run = submitAndWait(slow.core, intent({ accountKey: 'cli:a' }));
+    await gated.waitForCalls(1);
+    const other = start();
+    expect(other.core.generation.recoverInterrupted()).toHaveLength(1);
+    gated.release();
+    const { final } = await run;
+    expect(final).toMatchObject({ type: 'failed', errorCode: 'interrupted', account: { balance: 50, held: 0 } });
+    expect(checkDatabase(other.core.db)).toMatchObject({ invariant: [], jobs: [] });
+  });
 });
+

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord, type DiscordRequest, type Injected } from '../../fakes/discord.js';
-import { GatedProvider } from './GatedProvider.js';
+import { GatedProvider } from '../../fakes/GatedProvider.js';
 import { startApp, tempDir, type RunningApp } from './harness.js';
 
 const EPHEMERAL = 64;

@@ -1,5 +1,5 @@
-import { OfflineProvider } from '../../../src/core/providers/offline.js';
-import type { ImageProvider, ProviderCallOptions, ProviderRequest, ProviderResult } from '../../../src/core/providers/types.js';
+import { OfflineProvider } from '../../src/core/providers/offline.js';
+import type { ImageProvider, ProviderCallOptions, ProviderRequest, ProviderResult } from '../../src/core/providers/types.js';
 
 /**
  * The real offline renderer behind a gate the test opens call by call, so a job can be held

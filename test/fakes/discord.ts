@@ -3,7 +3,7 @@
  * CDN, and a gateway WebSocket that completes the real handshake discord.js 14 performs
  * (HELLO → IDENTIFY → READY → GUILD_CREATE, heartbeat ACKs). It keeps messages, registered
  * commands and interactions as Discord would, records every request, and injects realistic
- * INTERACTION_CREATE payloads. Facts it follows: docs PLATFORM-NOTES.md (Discord).
+ * INTERACTION_CREATE payloads. Facts it follows: docs/PLATFORM-NOTES.md (Discord).
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,7 +1,7 @@
 /**
  * The gateway half of the fake Discord: a WebSocket endpoint speaking the handshake discord.js 14
  * performs (HELLO → IDENTIFY → READY → GUILD_CREATE, heartbeat ACK), then carrying dispatches.
- * @see docs PLATFORM-NOTES.md (Discord) for the fields the client needs.
+ * @see docs/PLATFORM-NOTES.md (Discord) for the fields the client needs.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';

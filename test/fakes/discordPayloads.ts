@@ -1,7 +1,7 @@
 /**
  * Realistic Discord API objects for the fake Discord (test/fakes/discord.ts): users, members,
  * channels, guilds, messages and INTERACTION_CREATE payloads with every field discord.js 14 reads
- * (see PLATFORM-NOTES.md, Discord).
+ * (see docs/PLATFORM-NOTES.md, Discord).
  */
 import type { APIAttachment, APIEmbed, APIMessage, APIUser } from 'discord.js';
 import { snowflake } from './discordIds.js';

@@ -1,6 +1,6 @@
 /**
  * A fake nbapi server on a real socket, built from the provider document.
- * @see shared/seeds/001_c2f42fd3553dd572.txt
+ * @see the nbapi API reference (https://api.nanobananaapi.dev)
  */
 import {
   BehaviourScript,

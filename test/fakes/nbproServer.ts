@@ -1,6 +1,6 @@
 /**
  * A fake nbpro server on a real socket, built from the provider document.
- * @see shared/seeds/000_f49700a1368fbbac.txt
+ * @see the nbpro API reference (https://nano-banana-pro.net)
  */
 import {
   BehaviourScript,

@@ -2,20 +2,20 @@ import type { ProviderId, Resolution } from '../providers/types.js';
 import { NBPRO_MAX_REFERENCE_BYTES, NBPRO_PLANS, type NbproPlan } from './nbproPlans.js';
 import type { Catalog, CatalogModel } from './types.js';
 
-/** Ratios every nbapi model accepts. @see shared seed 001 ("Supported values for image_size"). */
+/** Ratios every nbapi model accepts. @see the nbapi API reference ("Supported values for image_size"). */
 const NBAPI_RATIOS = ['1:1', '16:9', '9:16', '4:3', '3:4', '2:3', '3:2', '4:5', '5:4'] as const;
-/** Extra ratios only gemini-3.1-flash models accept. @see shared seed 001. */
+/** Extra ratios only gemini-3.1-flash models accept. @see the nbapi API reference. */
 const NBAPI_FLASH31_EXTRA = ['21:9', '1:4', '4:1', '8:1', '1:8'] as const;
-/** @see shared seed 000 ("Supported Aspect Ratios"). */
+/** @see the nbpro API reference ("Supported Aspect Ratios"). */
 const NBPRO_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '9:16', '16:9', '21:9'] as const;
 
 /** Users may ask for up to this many images per job (Discord's `count` option is 1–4). */
 export const MAX_COUNT = 4;
 
 /**
- * nbapi models, grouped by family. The seed chooses resolution by model-id suffix. It does not say
+ * nbapi models, grouped by family. The API chooses resolution by model-id suffix. It does not say
  * what `-hd` means for gemini-2.5-flash-image; we offer it as that family's 2K tier.
- * @see shared seed 001 ("Credit Deduction" lists every model id).
+ * @see the nbapi API reference ("Credit Deduction" lists every model id).
  */
 const NBAPI_MODELS: readonly CatalogModel[] = [
   {
@@ -72,7 +72,7 @@ const NBAPI_CATALOG: Catalog = {
   defaultAspectRatio: '1:1',
   defaultResolution: '1K',
   maxCount: MAX_COUNT,
-  // The seed documents no reference-image field.
+  // The API documents no reference-image field.
   maxReferences: 0,
   maxReferenceBytes: 0,
   nativeCount: true,

@@ -1,6 +1,6 @@
 /**
  * nbpro account plans and what each allows.
- * @see shared seed 000 ("Plan Limits"): references 3/8/14, concurrency 1/5/10, 2.5 MB per image,
+ * @see the nbpro API reference ("Plan Limits"): references 3/8/14, concurrency 1/5/10, 2.5 MB per image,
  * 4K on Standard and Pro only.
  */
 export const NBPRO_PLANS = {

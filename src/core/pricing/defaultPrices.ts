@@ -1,7 +1,7 @@
 /**
  * Default credits per image. nbapi's are its own per-model costs; nbpro's mirror the comparable nbapi
  * model (its reply names "nano-banana-2", i.e. gemini-3.1-flash-image-preview: 4/6/8 by size).
- * @see shared seed 001 ("Credit Deduction").
+ * @see the nbapi API reference ("Credit Deduction").
  */
 export const DEFAULT_PRICES = {
   nbpro: { '1K': 4, '2K': 6, '4K': 8 },

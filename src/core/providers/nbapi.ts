@@ -1,6 +1,6 @@
 /**
  * The nbapi client (DESIGN §4).
- * @see shared/seeds/001_c2f42fd3553dd572.txt — `POST /v1/images/generate`
+ * @see the nbapi API reference (https://api.nanobananaapi.dev) — `POST /v1/images/generate`
  */
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
@@ -39,7 +39,7 @@ const CREDIT_WORDS = /credit|balance/i;
 /**
  * Calls nbapi once per {@link ImageProvider.generate}, asking for `request.count` images (`num`).
  *
- * What the seed leaves open, and what this client assumes:
+ * What the API reference leaves open, and what this client assumes:
  * - It documents no reference-image field, so a request with references is refused locally as
  *   `invalid_request` before any network call (the catalog refuses it earlier anyway).
  * - Resolution is part of `request.model` (its `-2k`/`-4k`/`-512`/`-hd` suffix), so `request.resolution`
@@ -67,7 +67,7 @@ export class NbapiProvider implements ImageProvider {
     this.#logger = options.logger;
   }
 
-  /** @see shared/seeds/001_c2f42fd3553dd572.txt — request body, unified reply and error format. */
+  /** @see the nbapi API reference (https://api.nanobananaapi.dev) — request body, unified reply and error format. */
   async generate(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderResult> {
     if (request.references.length > 0) {
       throw providerFailure('invalid_request', this.id, {

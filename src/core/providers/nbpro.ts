@@ -1,6 +1,6 @@
 /**
  * The nbpro client (DESIGN §4).
- * @see shared/seeds/000_f49700a1368fbbac.txt — "Generate Images", `POST /api/ai/nano-banana/generate`
+ * @see the nbpro API reference (https://nano-banana-pro.net) — "Generate Images", `POST /api/ai/nano-banana/generate`
  */
 import { FormData } from 'undici';
 import type { Dispatcher } from 'undici';
@@ -48,7 +48,7 @@ const EXTENSIONS = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'web
 /**
  * Calls nbpro once per {@link ImageProvider.generate}.
  *
- * What the seed leaves open, and what this client assumes:
+ * What the API reference leaves open, and what this client assumes:
  * - The body-parameter table lost its rows; the fields are taken from the examples: `prompt`, `size`
  *   (`1k`/`2k`/`4k`, lower case), `aspectRatio`, and `image`. `request.model` is not sent: nbpro has one
  *   model and the examples never name it.
@@ -78,7 +78,7 @@ export class NbproProvider implements ImageProvider {
     this.#logger = options.logger;
   }
 
-  /** @see shared/seeds/000_f49700a1368fbbac.txt — request, success reply and error format. */
+  /** @see the nbpro API reference (https://nano-banana-pro.net) — request, success reply and error format. */
   async generate(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderResult> {
     const size = SIZES[request.resolution as keyof typeof SIZES] as string | undefined;
     if (size === undefined) {

@@ -32,7 +32,7 @@ describe('resolveRequest', () => {
     });
   });
 
-  it('maps nbapi resolution to the model suffix and its seed price', () => {
+  it('maps nbapi resolution to the model suffix and its documented price', () => {
     const r = resolveRequest(nbapi, defaultPriceTable, 'x', { model: 'gemini-3-pro-image-preview', resolution: '4k', count: 2 }, 0);
     expect(r).toMatchObject({ providerModel: 'gemini-3-pro-image-preview-4k', unitCost: 16, cost: 32 });
     expect(resolveRequest(nbapi, defaultPriceTable, 'x', { resolution: '512' }, 0).providerModel).toBe('gemini-3.1-flash-image-preview-512');

@@ -24,6 +24,9 @@ export type AppDeps = CoreDeps & {
   readonly adapters?: (core: Core, logger: Logger) => ChatAdapter[];
 };
 
+/** How often the bot looks for jobs a dead process left holding credits. */
+const RECOVERY_SWEEP_MS = 60_000;
+
 export function createApp(config: Config, deps: AppDeps): App {
   let held = (): number => 0;
   const metrics = new Metrics({ creditsHeld: () => held() });
@@ -44,6 +47,7 @@ export function createApp(config: Config, deps: AppDeps): App {
         });
   let opsPort: number | undefined;
   let stopped: Promise<void> | undefined;
+  let sweep: NodeJS.Timeout | undefined;
 
   return {
     core,
@@ -59,9 +63,15 @@ export function createApp(config: Config, deps: AppDeps): App {
       const interrupted = core.generation.recoverInterrupted();
       await Promise.all(adapters.map((a) => a.start()));
       await notifyOwners(adapters, interrupted, deps.logger);
+      // Jobs of a CLI process that died beside the bot are released once their lease runs out.
+      sweep = setInterval(() => {
+        void notifyOwners(adapters, core.generation.recoverInterrupted(), deps.logger);
+      }, RECOVERY_SWEEP_MS);
+      sweep.unref();
     },
     stop() {
       stopped ??= (async () => {
+        clearInterval(sweep);
         // Adapters stay connected during the grace period so people who try get a "restarting" answer.
         await core.generation.shutdown(config.shutdownGraceMs);
         const results = await Promise.allSettled([...adapters.map((a) => a.stop()), ops?.close()]);

@@ -184,12 +184,13 @@ export class CreditService {
   }
 
   /**
-   * At start-up: settles every job a dead process left queued or running as `interrupted`, releasing
-   * its hold. Returns those jobs (now settled) so the adapters can tell their users.
+   * Settles unfinished jobs a dead process left queued or running as `interrupted`, releasing their
+   * holds. Returns those jobs (now settled) so the adapters can tell their users.
+   * @param orphaned - which unfinished jobs to take; every one when omitted.
    */
-  recoverInterrupted(): Job[] {
+  recoverInterrupted(orphaned: (job: Job) => boolean = () => true): Job[] {
     return this.#store.transaction(() =>
-      this.#store.jobs.withStatus(['queued', 'running']).map((job) => {
+      this.#store.jobs.withStatus(['queued', 'running']).filter(orphaned).map((job) => {
         const result = this.#settle(job, {
           delivered: 0,
           status: 'interrupted',

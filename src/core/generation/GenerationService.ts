@@ -107,6 +107,15 @@ export class GenerationService {
     );
   }
 
+  /**
+   * The longest a CLI job can live: every image's provider calls one after another, each attempt
+   * to its timeout, plus ten minutes for downloads and settling. A CLI process runs its one job at once.
+   */
+  get cliJobLeaseMs(): number {
+    const { providerTimeoutMs, retry } = this.#o.limits;
+    return this.catalog.maxCount * providerTimeoutMs * (retry.retries + 1) + 10 * 60_000;
+  }
+
   /** Jobs waiting to start. */
   get queueDepth(): number {
     return this.#scheduler.depth;
@@ -218,11 +227,17 @@ export class GenerationService {
   }
 
   /**
-   * Start-up recovery: jobs a dead process left queued or running are failed as `interrupted` and
-   * their holds released. Returns them so adapters can tell their owners.
+   * Recovery, run by the bot at start-up and then every minute: jobs a dead process left queued or
+   * running are failed as `interrupted` and their holds released; returns them so adapters can tell
+   * their owners. Chat jobs belong to the bot, so any this process is not running are orphans. CLI
+   * jobs belong to `nano-imagine generate` processes running beside it: they are taken only once
+   * older than any live job can be ({@link cliJobLeaseMs}), i.e. when their process died.
    */
   recoverInterrupted(): Job[] {
-    const jobs = this.#o.credits.recoverInterrupted();
+    const oldestLiveCliJob = this.#o.clock.now() - this.cliJobLeaseMs;
+    const jobs = this.#o.credits.recoverInterrupted(
+      (job) => !this.#pending.has(job.id) && (job.platform !== 'cli' || job.createdAt < oldestLiveCliJob),
+    );
     for (const job of jobs) {
       this.#jobLog(job).warn({ status: 'interrupted', errorCode: 'interrupted', released: job.cost }, 'job interrupted by restart');
     }

@@ -68,20 +68,20 @@ describe('queue, cancellation, shutdown and restart', () => {
     expect(checkDatabase(h.core.db)).toMatchObject({ integrity: 'ok', invariant: [], jobs: [] });
   });
 
-  it('a restart fails jobs a dead process left behind and releases their holds exactly once', async () => {
+  it('a restart fails chat jobs a dead process left behind and releases their holds exactly once', async () => {
     const dead = start();
-    dead.core.generation.submit(intent({ accountKey: 'cli:a' }));
-    dead.core.generation.submit(intent({ accountKey: 'cli:b' }));
+    dead.core.generation.submit(intent({ accountKey: 'discord:100000000000000001', platform: 'discord' }));
+    dead.core.generation.submit(intent({ accountKey: 'slack:T1:U2', platform: 'slack' }));
     await nbpro.waitForRequests(1);
     // The first process "dies": a second one opens the same file and recovers.
     const next = start();
     const interrupted = next.core.generation.recoverInterrupted();
     expect(interrupted.map((j) => [j.accountKey, j.status, j.held]).sort()).toEqual([
-      ['cli:a', 'interrupted', 0],
-      ['cli:b', 'interrupted', 0],
+      ['discord:100000000000000001', 'interrupted', 0],
+      ['slack:T1:U2', 'interrupted', 0],
     ]);
     expect(next.core.generation.recoverInterrupted()).toEqual([]);
-    expect(next.core.credits.account('cli:a')).toMatchObject({ balance: 50, held: 0 });
+    expect(next.core.credits.account('discord:100000000000000001')).toMatchObject({ balance: 50, held: 0 });
     expect(checkDatabase(next.core.db)).toMatchObject({ invariant: [], jobs: [] });
   });
 
@@ -89,7 +89,7 @@ describe('queue, cancellation, shutdown and restart', () => {
     const gated = new GatedProvider();
     const slow = startCore({}, { provider: gated }, dir);
     harnesses.push(slow);
-    const run = submitAndWait(slow.core, intent({ accountKey: 'cli:a' }));
+    const run = submitAndWait(slow.core, intent({ accountKey: 'slack:T1:U1', platform: 'slack' }));
     await gated.waitForCalls(1);
     const other = start();
     expect(other.core.generation.recoverInterrupted()).toHaveLength(1);
@@ -97,6 +97,25 @@ describe('queue, cancellation, shutdown and restart', () => {
     const { final } = await run;
     expect(final).toMatchObject({ type: 'failed', errorCode: 'interrupted', account: { balance: 50, held: 0 } });
     expect(checkDatabase(other.core.db)).toMatchObject({ invariant: [], jobs: [] });
+  });
+
+  it('leaves a CLI job running beside the bot alone, and releases it once its lease is over', async () => {
+    const gated = new GatedProvider();
+    const cli = startCore({}, { provider: gated }, dir);
+    harnesses.push(cli);
+    const run = submitAndWait(cli.core, intent({ accountKey: 'cli:alice' }));
+    await gated.waitForCalls(1);
+    let now = Date.now();
+    const bot = startCore({}, { clock: { now: () => now } }, dir);
+    harnesses.push(bot);
+    expect(bot.core.generation.recoverInterrupted()).toEqual([]);
+    expect(bot.core.credits.account('cli:alice')).toMatchObject({ held: 1 });
+    // The CLI process "dies"; long after any live job could last, the bot's sweep releases it.
+    now += bot.core.generation.cliJobLeaseMs + 1000;
+    expect(bot.core.generation.recoverInterrupted().map((j) => j.accountKey)).toEqual(['cli:alice']);
+    expect(bot.core.credits.account('cli:alice')).toMatchObject({ balance: 50, held: 0 });
+    gated.release();
+    expect((await run).final).toMatchObject({ type: 'failed', errorCode: 'interrupted' });
   });
 });
 

@@ -15,21 +15,15 @@ import { createDiscordAdapter } from '../src/bots/discord/index.js';
 import { parseConfig } from '../src/config.js';
 import type { ImageProvider, ProviderCallOptions, ProviderResult } from '../src/core/providers/types.js';
 import { FakeDiscord, type DiscordRequest, type Injected } from '../test/fakes/discord.js';
-import { percentile } from './stats.js';
+import { percentile, type AckFigures } from './stats.js';
 
-export interface DiscordAckBench {
-  readonly p50: number;
-  readonly p99: number;
-  readonly floorP50: number;
-  readonly floorP99: number;
-}
 
 const BURST = 200;
 const WARMUP = 20;
 /** How long the stand-in provider takes per image while acks are measured (nbpro takes seconds). */
 const LATENCY_MS = 2_000;
 
-export async function runDiscordAckBench(): Promise<DiscordAckBench> {
+export async function runDiscordAckBench(): Promise<AckFigures> {
   const floor = await measureFloor();
   const full = await measureProduct();
   return {

@@ -14,23 +14,15 @@ import { createSlackAdapter, slackRetryPolicies } from '../src/bots/slack/index.
 import { parseConfig } from '../src/config.js';
 import type { ImageProvider } from '../src/core/providers/types.js';
 import { FAKE_BOT_ID, FAKE_BOT_USER, startFakeSlack, type FakeSlack } from '../test/fakes/slack.js';
-import { percentile } from './stats.js';
+import { percentile, type AckFigures } from './stats.js';
 
-export interface SlackAckBench {
-  /** Whole product, ms. */
-  readonly p50: number;
-  readonly p99: number;
-  /** Minimal ack-only Bolt app, ms. */
-  readonly floorP50: number;
-  readonly floorP99: number;
-}
 
 const BURST = 200;
 const WARMUP = 20;
 const CHANNEL = 'C0BENCH';
 const TIMEOUT_MS = 60_000;
 
-export async function runSlackAckBench(): Promise<SlackAckBench> {
+export async function runSlackAckBench(): Promise<AckFigures> {
   const fake = await startFakeSlack();
   fake.addChannel({ id: CHANNEL, name: 'bench' });
   try {

@@ -6,4 +6,12 @@ export function percentile(sample: readonly number[], p: number): number {
   return sorted[rank]!;
 }
 
+/** Acknowledgement latency of the product and of a minimal app on the same library (the floor), ms. */
+export interface AckFigures {
+  readonly p50: number;
+  readonly p99: number;
+  readonly floorP50: number;
+  readonly floorP99: number;
+}
+
 export const ms = (n: number): string => `${n.toFixed(2)} ms`;

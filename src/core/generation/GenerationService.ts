@@ -67,6 +67,8 @@ interface Pending {
   readonly listeners: Set<JobListener>;
   readonly controller: AbortController;
   announced: boolean;
+  /** The place last told to listeners. */
+  position: number;
 }
 
 const REFUSAL_MESSAGES = {
@@ -196,6 +198,7 @@ export class GenerationService {
       listeners: new Set(listener ? [listener] : []),
       controller: new AbortController(),
       announced: false,
+      position: 0,
     };
     this.#pending.set(job.id, pending);
     const queued = this.#scheduler.enqueue(job.id, job.accountKey, () => this.#run(job.id, request));
@@ -206,6 +209,7 @@ export class GenerationService {
       return refuse({ code: queued.reason, message: REFUSAL_MESSAGES[queued.reason] });
     }
     pending.announced = true;
+    pending.position = queued.position;
     this.#observer.queueDepth(this.#scheduler.depth);
     this.#jobLog(job).info({ status: 'queued', cost: job.cost, position: queued.position }, 'job queued');
     this.#emit(job.id, { type: 'queued', job, position: queued.position });
@@ -285,7 +289,9 @@ export class GenerationService {
 
   #onPosition(id: string, position: number): void {
     const pending = this.#pending.get(id);
-    if (!pending?.announced || (pending.listeners.size === 0 && this.#subscribers.size === 0)) return;
+    if (!pending?.announced || pending.position === position) return;
+    pending.position = position;
+    if (pending.listeners.size === 0 && this.#subscribers.size === 0) return;
     this.#emit(id, { type: 'position', job: pending.job, position });
   }
 

@@ -15,7 +15,10 @@ export interface SchedulerOptions {
 }
 
 export interface SchedulerHooks {
-  /** A waiting job's place changed (1 = next to start). */
+  /**
+   * Waiting jobs' places changed (1 = next to start). Published once per turn of the event loop for
+   * every job whose place differs from the last one published, so a burst costs one pass.
+   */
   readonly onPosition?: (id: string, position: number) => void;
   /** A job left the queue and is about to run. */
   readonly onStart?: (id: string) => void;
@@ -36,10 +39,13 @@ export class Scheduler {
   readonly #queues = new Map<string, Entry[]>();
   /** Users in turn order; the next pick starts after the last user served. */
   #turn: string[] = [];
+  /** The user of each waiting job. */
+  readonly #waiting = new Map<string, string>();
   readonly #running = new Map<string, number>();
   #runningTotal = 0;
-  #queued = 0;
-  #positions = new Map<string, number>();
+  /** Positions as last published, to report only changes. */
+  #published = new Map<string, number>();
+  #publishScheduled = false;
   #accepting = true;
   #idleWaiters: (() => void)[] = [];
 
@@ -53,12 +59,19 @@ export class Scheduler {
 
   /** Jobs waiting to start. */
   get depth(): number {
-    return this.#queued;
+    return this.#waiting.size;
   }
 
   /** Jobs running now. */
   get active(): number {
     return this.#runningTotal;
+  }
+
+  /** Whether {@link enqueue} would accept a job from this user now. */
+  room(user: string): 'ok' | 'queue_full' | 'user_busy' {
+    if (!this.#accepting || this.#waiting.size >= this.#options.queueLimit) return 'queue_full';
+    if ((this.#queues.get(user)?.length ?? 0) >= this.#options.perUserQueueLimit) return 'user_busy';
+    return 'ok';
   }
 
   /**
@@ -75,36 +88,45 @@ export class Scheduler {
       this.#queues.set(user, [entry]);
       this.#turn.push(user);
     }
-    this.#queued++;
+    this.#waiting.set(id, user);
     this.#pump();
-    return { ok: true, position: this.#positions.get(id) ?? 0 };
-  }
-
-  /** Whether {@link enqueue} would accept a job from this user now. */
-  room(user: string): 'ok' | 'queue_full' | 'user_busy' {
-    if (!this.#accepting || this.#queued >= this.#options.queueLimit) return 'queue_full';
-    if ((this.#queues.get(user)?.length ?? 0) >= this.#options.perUserQueueLimit) return 'user_busy';
-    return 'ok';
+    this.#schedulePublish();
+    return { ok: true, position: this.position(id) ?? 0 };
   }
 
   /** Removes a waiting job. False when it is not waiting (running, done or unknown). */
   cancel(id: string): boolean {
-    for (const [user, entries] of this.#queues) {
-      const i = entries.findIndex((e) => e.id === id);
-      if (i === -1) continue;
-      entries.splice(i, 1);
-      this.#queued--;
-      if (entries.length === 0) this.#dropUser(user);
-      this.#positions.delete(id);
-      this.#publishPositions();
-      return true;
-    }
-    return false;
+    const user = this.#waiting.get(id);
+    if (user === undefined) return false;
+    const entries = this.#queues.get(user)!;
+    entries.splice(
+      entries.findIndex((e) => e.id === id),
+      1,
+    );
+    this.#waiting.delete(id);
+    if (entries.length === 0) this.#dropUser(user);
+    this.#schedulePublish();
+    return true;
   }
 
-  /** The 1-based place of a waiting job, or undefined. */
+  /**
+   * The 1-based place of a waiting job, or undefined. Places follow the order jobs would start in if
+   * nothing else arrived: one job per user per round, users in turn order (a user at their running
+   * limit keeps their turn). O(users), computed from queue lengths.
+   */
   position(id: string): number | undefined {
-    return this.#positions.get(id);
+    const user = this.#waiting.get(id);
+    if (user === undefined) return undefined;
+    const round = this.#queues.get(user)!.findIndex((e) => e.id === id);
+    let ahead = 0;
+    let before = true;
+    for (const other of this.#turn) {
+      if (other === user) before = false;
+      const length = this.#queues.get(other)!.length;
+      // Everyone's jobs in earlier rounds, plus this round's jobs of users earlier in the turn order.
+      ahead += Math.min(length, round) + (before && length > round ? 1 : 0);
+    }
+    return ahead + 1;
   }
 
   /**
@@ -113,18 +135,18 @@ export class Scheduler {
    */
   close(): string[] {
     this.#accepting = false;
-    const ids = [...this.#queues.values()].flat().map((e) => e.id);
+    const ids = [...this.#waiting.keys()];
     this.#queues.clear();
     this.#turn = [];
-    this.#queued = 0;
-    this.#positions.clear();
+    this.#waiting.clear();
+    this.#published.clear();
     this.#notifyIdle();
     return ids;
   }
 
   /** Resolves when no job is running and none is waiting. */
   idle(): Promise<void> {
-    if (this.#runningTotal === 0 && this.#queued === 0) return Promise.resolve();
+    if (this.#runningTotal === 0 && this.#waiting.size === 0) return Promise.resolve();
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
@@ -135,22 +157,21 @@ export class Scheduler {
 
   #pump(): void {
     let started = false;
-    while (this.#accepting && this.#runningTotal < this.#options.concurrency && this.#queued > 0) {
+    while (this.#accepting && this.#runningTotal < this.#options.concurrency && this.#waiting.size > 0) {
       const index = this.#turn.findIndex((u) => (this.#running.get(u) ?? 0) < this.#options.perUser);
       if (index === -1) break;
       const user = this.#turn[index]!;
       const entries = this.#queues.get(user)!;
       const entry = entries.shift()!;
-      this.#queued--;
+      this.#waiting.delete(entry.id);
       // The served user goes to the back of the turn order: round-robin.
       this.#turn.splice(index, 1);
       if (entries.length > 0) this.#turn.push(user);
       else this.#queues.delete(user);
-      this.#positions.delete(entry.id);
       this.#start(entry);
       started = true;
     }
-    if (started || this.#queued > 0) this.#publishPositions();
+    if (started) this.#schedulePublish();
   }
 
   #start(entry: Entry): void {
@@ -172,11 +193,17 @@ export class Scheduler {
     });
   }
 
-  /**
-   * Positions follow the order jobs would start in if nothing else arrived: one job per user per
-   * round, users in turn order. Users at their running limit still keep their turn.
-   */
-  #publishPositions(): void {
+  /** Positions are published once per turn of the event loop, however many changes it saw. */
+  #schedulePublish(): void {
+    if (!this.#hooks.onPosition || this.#publishScheduled) return;
+    this.#publishScheduled = true;
+    setImmediate(() => {
+      this.#publishScheduled = false;
+      this.#publish();
+    });
+  }
+
+  #publish(): void {
     const next = new Map<string, number>();
     let position = 0;
     let longest = 0;
@@ -187,15 +214,14 @@ export class Scheduler {
         if (entry) next.set(entry.id, ++position);
       }
     }
-    const onPosition = this.#hooks.onPosition;
-    if (onPosition) {
-      for (const [id, p] of next) if (this.#positions.get(id) !== p) onPosition(id, p);
-    }
-    this.#positions = next;
+    const onPosition = this.#hooks.onPosition!;
+    const previous = this.#published;
+    this.#published = next;
+    for (const [id, p] of next) if (previous.get(id) !== p) onPosition(id, p);
   }
 
   #notifyIdle(): void {
-    if (this.#runningTotal !== 0 || this.#queued !== 0) return;
+    if (this.#runningTotal !== 0 || this.#waiting.size !== 0) return;
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const w of waiters) w();

@@ -45,6 +45,7 @@ describe('queue, cancellation, shutdown and restart', () => {
     if (!b.ok) throw new Error('b refused');
     expect(h.core.generation.cancel(b.job.id)).toBe(true);
     expect(h.core.credits.account('cli:b')).toMatchObject({ balance: 50, held: 0 });
+    await new Promise((resolve) => setImmediate(resolve)); // positions are published once per tick
     expect(events.filter((e) => e.job.accountKey === 'cli:c').map((e) => [e.type, 'position' in e ? e.position : null])).toEqual([
       ['queued', 2],
       ['position', 1],

@@ -84,10 +84,17 @@ describe('Scheduler', () => {
     s.enqueue('run', 'x', () => g.promise);
     s.enqueue('a', 'alice', () => Promise.resolve());
     s.enqueue('b', 'bob', () => Promise.resolve());
+    await tick();
+    expect(positions).toEqual([
+      ['a', 1],
+      ['b', 2],
+    ]);
     positions.length = 0;
     expect(s.cancel('a')).toBe(true);
     expect(s.cancel('a')).toBe(false);
     expect(s.cancel('run')).toBe(false);
+    expect(s.position('b')).toBe(1);
+    await tick();
     expect(positions).toEqual([['b', 1]]);
     expect(s.depth).toBe(1);
     g.open();
@@ -119,4 +126,21 @@ describe('Scheduler', () => {
     await s.idle();
     expect(ran).toEqual(['good']);
   });
+
+  it('publishes a burst of changes once, and computes any place on demand', async () => {
+    const positions: [string, number][] = [];
+    const g = gate();
+    const s = new Scheduler({ concurrency: 1, perUser: 1, queueLimit: 1000 }, { onPosition: (id, p) => positions.push([id, p]) });
+    s.enqueue('run', 'x', () => g.promise);
+    for (let i = 0; i < 300; i++) expect(s.enqueue(`j${i}`, `user${i % 30}`, () => Promise.resolve())).toEqual({ ok: true, position: i + 1 });
+    expect(positions).toEqual([]);
+    await tick();
+    expect(positions).toHaveLength(300);
+    // user0 has 10 jobs: j0 first, then one per round of 30 users.
+    expect(s.position('j30')).toBe(31);
+    expect(s.position('j299')).toBe(300);
+    s.close();
+    g.open();
+  });
 });
+

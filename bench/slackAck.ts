@@ -47,12 +47,20 @@ async function measureProduct(fake: FakeSlack): Promise<number[]> {
     PROVIDER: 'offline',
     DATABASE_PATH: ':memory:',
     QUEUE_LIMIT: '1000',
+    PROVIDER_CONCURRENCY: '50',
     SHUTDOWN_GRACE_SECONDS: '0',
   });
   const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#336699' } }).png().toBuffer();
+  // Images wait until the burst has been measured, as a real provider (seconds per image) would make
+  // them: result uploads then do not compete with the acknowledgements being timed.
+  let openGate: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (openGate = resolve));
   const provider: ImageProvider = {
     id: 'offline',
-    generate: () => Promise.resolve({ model: 'bench', images: [{ bytes: png, mime: 'image/png' }] }),
+    generate: async (_request, { signal }) => {
+      await Promise.race([gate, new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error)))]);
+      return { model: 'bench', images: [{ bytes: png, mime: 'image/png' }] };
+    },
   };
   const logger = pino({ level: 'silent' });
   const app = createApp(config, {
@@ -61,8 +69,17 @@ async function measureProduct(fake: FakeSlack): Promise<number[]> {
     adapters: (core, log) => [createSlackAdapter(config.slack!, core, log, { retry: slackRetryPolicies.none })],
   });
   await app.start();
+  let finished = 0;
+  const allFinished = new Promise<void>((resolve) => {
+    app.core.generation.subscribe((event) => {
+      if ((event.type === 'succeeded' || event.type === 'failed') && ++finished === BURST + WARMUP) resolve();
+    });
+  });
   try {
-    return await burstOf(fake, 'full');
+    const latencies = await burstOf(fake, 'full');
+    openGate();
+    await withTimeout(allFinished);
+    return latencies;
   } finally {
     await app.stop();
   }

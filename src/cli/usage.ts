@@ -11,7 +11,7 @@ export const USAGE = `Usage: nano-imagine <command>
 
   generate "<prompt>" [--ratio R] [--resolution 1K|2K|4K] [--model M] [--count N]
                       [--ref FILE]... [--out PATH] [--account NAME] [--json]
-  credits show <account> [--json]
+  credits show [account] [--json]
   credits grant <account> <amount> [--reason TEXT] [--json]
   credits set <account> <amount> [--reason TEXT] [--json]
   jobs list [--account A] [--limit N] [--json]

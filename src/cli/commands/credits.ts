@@ -12,7 +12,7 @@ function print(io: CliIO, account: Account, json: boolean): void {
   else io.out(`${account.key}: ${account.balance} credits available, ${account.held} held`);
 }
 
-/** `credits show|grant|set <account> [amount] [--reason TEXT] [--json]` */
+/** `credits show [account] [--json]`, `credits grant|set <account> <amount> [--reason TEXT] [--json]` */
 export function creditsCommand(core: Core, argv: readonly string[], io: CliIO, osUser: string): number {
   const { values, positionals } = parseArgs({
     args: [...argv],
@@ -21,7 +21,8 @@ export function creditsCommand(core: Core, argv: readonly string[], io: CliIO, o
   });
   const [verb, who, amount, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`);
-  const key = accountArg(who);
+  // `credits show` alone shows the local account, the one `generate` charges by default.
+  const key = accountArg(verb === 'show' && who === undefined ? osUser : who);
   const reason = values.reason ?? null;
   switch (verb) {
     case 'show': {

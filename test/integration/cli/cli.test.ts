@@ -35,6 +35,8 @@ describe('nano-imagine CLI', () => {
     expect(summary).toMatchObject({ files: [join(dir, 'koi-1.png'), join(dir, 'koi-2.png')], cost: 2, balance: 8 });
     for (const file of summary.files) expect(sniffImageType(readFileSync(file))).toBe('image/png');
     expect(JSON.parse((await cli('credits', 'show', 'cli:alice', '--json')).out)).toEqual({ account: 'cli:alice', balance: 8, held: 0 });
+    const own = JSON.parse((await cli('credits', 'show', '--json')).out) as { account: string };
+    expect(own.account).toMatch(/^cli:/);
   });
 
   it('answers bad arguments with one line and exit code 2, charging nothing', async () => {

@@ -4,16 +4,14 @@ import type { Catalog } from '../catalog/types.js';
 import type { Clock } from '../clock.js';
 import type { CreditService } from '../credits/CreditService.js';
 import { AppError, ImageError, ProviderError, ValidationError } from '../errors.js';
-import { fetchImage } from '../images/fetchImage.js';
-import { readImageHeader } from '../images/header.js';
-import { inspectImage, prepareReference } from '../images/prepare.js';
 import type { PriceTable } from '../pricing/defaultPrices.js';
-import { withRetry, type RetryPolicy } from '../providers/retry.js';
-import type { ImageProvider, PreparedImage, ProviderImage } from '../providers/types.js';
+import type { RetryPolicy } from '../providers/retry.js';
+import type { ImageProvider } from '../providers/types.js';
 import { Scheduler } from '../scheduler/Scheduler.js';
-import { Semaphore } from '../scheduler/Semaphore.js';
 import type { Account, Job, StoredOutput } from '../store.js';
 import { nullObserver, type GenerationObserver } from './observer.js';
+import { ProviderRunner } from './ProviderRunner.js';
+import { checkDeclaredReferences, describeReference, prepareReferences } from './references.js';
 import { resolveRequest } from './resolveRequest.js';
 import type {
   GenerationIntent,
@@ -87,7 +85,7 @@ export class GenerationService {
   readonly #o: GenerationServiceOptions;
   readonly #observer: GenerationObserver;
   readonly #scheduler: Scheduler;
-  readonly #providerCalls: Semaphore;
+  readonly #runner: ProviderRunner;
   readonly #pending = new Map<string, Pending>();
   readonly #subscribers = new Set<JobListener>();
   #closing = false;
@@ -97,7 +95,17 @@ export class GenerationService {
     this.catalog = options.catalog;
     this.#observer = options.observer ?? nullObserver;
     const { limits } = options;
-    this.#providerCalls = new Semaphore(limits.providerConcurrency);
+    this.#runner = new ProviderRunner({
+      provider: options.provider,
+      catalog: options.catalog,
+      observer: this.#observer,
+      concurrency: limits.providerConcurrency,
+      timeoutMs: limits.providerTimeoutMs,
+      retry: limits.retry,
+      maxOutputBytes: limits.maxOutputBytes,
+      downloadTimeoutMs: limits.downloadTimeoutMs,
+      dispatcher: options.dispatcher,
+    });
     this.#scheduler = new Scheduler(
       {
         concurrency: limits.providerConcurrency,
@@ -317,9 +325,15 @@ export class GenerationService {
     let images: OutputImage[] = [];
     let failure: unknown;
     try {
-      const references = await this.#prepareReferences(pending.references, signal);
-      const produced = await this.#generate(request, references, signal, log);
-      images = await this.#downloadOutputs(produced.images, signal, log);
+      const references = await prepareReferences(pending.references, {
+        maxDownloadBytes: this.#o.limits.maxReferenceDownloadBytes,
+        maxReferenceBytes: this.catalog.maxReferenceBytes,
+        timeoutMs: this.#o.limits.downloadTimeoutMs,
+        signal,
+        dispatcher: this.#o.dispatcher,
+      });
+      const produced = await this.#runner.generate(request, references, signal, log);
+      images = await this.#runner.download(produced.images, signal, log);
       failure = produced.firstError;
       if (images.length === 0) failure ??= new ProviderError('bad_response', this.#o.provider.id, 'No usable image came back.');
     } catch (error) {
@@ -377,131 +391,6 @@ export class GenerationService {
     this.#pending.delete(job.id);
   }
 
-  async #prepareReferences(sources: readonly ReferenceSource[], signal: AbortSignal): Promise<PreparedImage[]> {
-    const { limits } = this.#o;
-    return Promise.all(
-      sources.map(async (source, i) => {
-        const name = source.name ?? `reference-${i + 1}`;
-        const bytes =
-          'bytes' in source
-            ? source.bytes
-            : (
-                await fetchImage(
-                  { url: source.url, ...(source.headers ? { headers: source.headers } : {}) },
-                  {
-                    maxBytes: limits.maxReferenceDownloadBytes,
-                    timeoutMs: limits.downloadTimeoutMs,
-                    signal,
-                    ...(this.#o.dispatcher ? { dispatcher: this.#o.dispatcher } : {}),
-                  },
-                )
-              ).bytes;
-        return prepareReference(bytes, { name, maxBytes: this.catalog.maxReferenceBytes });
-      }),
-    );
-  }
-
-  /** One call with a count where the provider has one, else one call per image, all under the provider's concurrency. */
-  async #generate(
-    request: ResolvedRequest,
-    references: readonly PreparedImage[],
-    signal: AbortSignal,
-    log: Logger,
-  ): Promise<{ images: ProviderImage[]; firstError: unknown }> {
-    const calls = this.catalog.nativeCount ? [request.count] : Array.from({ length: request.count }, () => 1);
-    const results = await Promise.allSettled(
-      calls.map((count, variation) =>
-        this.#providerCalls.use(() => this.#callProvider(request, references, count, variation, signal, log)),
-      ),
-    );
-    const images: ProviderImage[] = [];
-    let firstError: unknown;
-    for (const r of results) {
-      if (r.status === 'fulfilled') images.push(...r.value);
-      else firstError ??= r.reason;
-    }
-    // A provider that returns more than asked is not allowed to charge more than asked.
-    return { images: images.slice(0, request.count), firstError };
-  }
-
-  async #callProvider(
-    request: ResolvedRequest,
-    references: readonly PreparedImage[],
-    count: number,
-    variation: number,
-    signal: AbortSignal,
-    log: Logger,
-  ): Promise<readonly ProviderImage[]> {
-    const { provider, limits } = this.#o;
-    const result = await withRetry(
-      async (attemptSignal) => {
-        const began = performance.now();
-        try {
-          const out = await provider.generate(
-            {
-              prompt: request.prompt,
-              model: request.providerModel,
-              aspectRatio: request.aspectRatio,
-              resolution: request.resolution,
-              count,
-              references,
-              variation,
-            },
-            { signal: attemptSignal },
-          );
-          this.#observer.providerCall(provider.id, performance.now() - began, undefined);
-          return out;
-        } catch (error) {
-          this.#observer.providerCall(provider.id, performance.now() - began, error instanceof ProviderError ? error.kind : 'bad_response');
-          throw error;
-        }
-      },
-      {
-        policy: limits.retry,
-        timeoutMs: limits.providerTimeoutMs,
-        signal,
-        onRetry: ({ attempt, error, delayMs }) =>
-          log.warn({ attempt, errorCode: error.code, delayMs }, 'provider call failed; retrying'),
-      },
-    );
-    return result.images;
-  }
-
-  async #downloadOutputs(produced: readonly ProviderImage[], signal: AbortSignal, log: Logger): Promise<OutputImage[]> {
-    const { limits } = this.#o;
-    const settled = await Promise.allSettled(
-      produced.map(async (image, i): Promise<OutputImage> => {
-        let bytes: Buffer;
-        if ('bytes' in image) bytes = image.bytes;
-        else {
-          const began = performance.now();
-          bytes = (
-            await fetchImage(
-              { url: image.url },
-              {
-                maxBytes: limits.maxOutputBytes,
-                timeoutMs: limits.downloadTimeoutMs,
-                signal,
-                ...(this.#o.dispatcher ? { dispatcher: this.#o.dispatcher } : {}),
-              },
-            )
-          ).bytes;
-          this.#observer.outputDownloaded(this.#o.provider.id, performance.now() - began);
-        }
-        // The header tells type and size in microseconds; libvips decides only what it cannot read.
-        const info = readImageHeader(bytes) ?? (await inspectImage(bytes));
-        const ext = info.mime.split('/')[1] === 'jpeg' ? 'jpg' : (info.mime.split('/')[1] ?? 'png');
-        return { name: `image-${i + 1}.${ext}`, mime: info.mime, bytes, width: info.width, height: info.height };
-      }),
-    );
-    const images: OutputImage[] = [];
-    for (const r of settled) {
-      if (r.status === 'fulfilled') images.push(r.value);
-      else log.warn({ errorCode: errorCodeOf(r.reason) }, 'output image unusable');
-    }
-    return images;
-  }
-
   /** One child logger per job: every transition line carries these fields. */
   #jobLog(job: Job): Logger {
     return this.#o.logger.child({ jobId: job.id, platform: job.platform, account: job.accountKey, provider: job.provider });
@@ -522,30 +411,4 @@ export class GenerationService {
 
 function refuse(refusal: Refusal): SubmitOutcome {
   return { ok: false, refusal };
-}
-
-function errorCodeOf(error: unknown): string {
-  return error instanceof AppError ? error.code : 'internal';
-}
-
-function describeReference(source: ReferenceSource, i: number): { name: string; url?: string } {
-  const name = source.name ?? `reference-${i + 1}`;
-  return 'url' in source ? { name, url: source.url } : { name };
-}
-
-/** Refusals decidable from what the platform declared, before anything is downloaded or held. */
-function checkDeclaredReferences(sources: readonly ReferenceSource[], maxBytes: number): void {
-  for (const source of sources) {
-    if (!('url' in source)) continue;
-    const label = source.name ? `"${source.name}"` : 'An attachment';
-    if (source.declaredType !== undefined && !/^image\/(png|jpeg|webp|gif)\b/i.test(source.declaredType)) {
-      throw new ImageError('image_not_image', `${label} is not an image (PNG, JPEG, WebP or GIF).`);
-    }
-    if (source.declaredSize !== undefined && source.declaredSize > maxBytes) {
-      throw new ImageError(
-        'image_too_large',
-        `${label} is too large (${(source.declaredSize / 1e6).toFixed(1)} MB; ${(maxBytes / 1e6).toFixed(0)} MB at most).`,
-      );
-    }
-  }
 }

@@ -189,3 +189,46 @@ export async function ratioPng(aspectRatio: string, longSide: number, seed = 1):
   const background = { r: (seed * 53) % 256, g: (seed * 101) % 256, b: (seed * 197) % 256 };
   return sharp({ create: { width, height, channels: 3, background } }).png().toBuffer();
 }
+
+/** What a test holds of a fake provider server, whatever its behaviour type `B`. */
+export interface FakeProviderServer<B> {
+  /** Base URL to pass as `baseUrl`. */
+  readonly url: string;
+  readonly apiKey: string;
+  /** Every call to the generate endpoint, rejected ones included. */
+  readonly requests: readonly RecordedRequest[];
+  /** Paths of image GETs. */
+  readonly imageRequests: readonly string[];
+  /** The behaviour for calls when the queue is empty (initially success). */
+  setMode(behaviour: B): void;
+  /** Behaviours for the next calls, in order, before falling back to the mode. */
+  enqueue(...behaviours: B[]): void;
+  /** The next `n` calls fail with `failure` (default: the provider's documented 500). */
+  failTimes(n: number, failure?: B): void;
+  /** Resolves once `count` generate calls have arrived. */
+  waitForRequests(count: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The test's handle on a fake provider built from these parts. */
+export function providerHandle<B>(parts: {
+  readonly server: Listening;
+  readonly apiKey: string;
+  readonly log: RequestLog;
+  readonly images: ImageStore;
+  readonly script: BehaviourScript<B>;
+  readonly documentedFailure: B;
+}): FakeProviderServer<B> {
+  const { server, apiKey, log, images, script, documentedFailure } = parts;
+  return {
+    url: server.url,
+    apiKey,
+    requests: log.requests,
+    imageRequests: images.requests,
+    setMode: (behaviour) => script.setMode(behaviour),
+    enqueue: (...behaviours) => script.enqueue(...behaviours),
+    failTimes: (n, failure = documentedFailure) => script.enqueue(...Array<B>(n).fill(failure)),
+    waitForRequests: (count) => log.waitFor(count),
+    close: () => server.close(),
+  };
+}

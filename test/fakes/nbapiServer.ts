@@ -6,6 +6,8 @@ import {
   BehaviourScript,
   ImageStore,
   RequestLog,
+  providerHandle,
+  type FakeProviderServer,
   hasBearer,
   listen,
   sendJson,
@@ -52,24 +54,7 @@ const DOCUMENTED_ERRORS: Readonly<Record<number, string>> = {
   500: 'Server error',
 };
 
-export interface FakeNbapiServer {
-  /** Base URL to pass as `baseUrl`. */
-  readonly url: string;
-  readonly apiKey: string;
-  /** Every call to the generate endpoint, rejected ones included. */
-  readonly requests: readonly RecordedRequest[];
-  /** Paths of image GETs. */
-  readonly imageRequests: readonly string[];
-  /** The behaviour for calls when the queue is empty (initially success). */
-  setMode(behaviour: NbapiBehaviour): void;
-  /** Behaviours for the next calls, in order, before falling back to the mode. */
-  enqueue(...behaviours: NbapiBehaviour[]): void;
-  /** The next `n` calls fail with `failure` (default: `{ code: 500, message: 'Server error' }`). */
-  failTimes(n: number, failure?: NbapiBehaviour): void;
-  /** Resolves once `count` generate calls have arrived. */
-  waitForRequests(count: number): Promise<void>;
-  close(): Promise<void>;
-}
+export type FakeNbapiServer = FakeProviderServer<NbapiBehaviour>;
 
 export interface NbapiServerOptions {
   /** @defaultValue {@link NBAPI_FAKE_KEY} */
@@ -125,17 +110,7 @@ export async function startNbapiServer(options: NbapiServerOptions = {}): Promis
   });
   base = server.url;
 
-  return {
-    url: server.url,
-    apiKey,
-    requests: log.requests,
-    imageRequests: images.requests,
-    setMode: (behaviour) => script.setMode(behaviour),
-    enqueue: (...behaviours) => script.enqueue(...behaviours),
-    failTimes: (n, failure = { kind: 'error', code: 500 }) => script.enqueue(...Array<NbapiBehaviour>(n).fill(failure)),
-    waitForRequests: (count) => log.waitFor(count),
-    close: () => server.close(),
-  };
+  return providerHandle({ server, apiKey, log, images, script, documentedFailure: { kind: 'error', code: 500 } });
 }
 
 function jsonObject(recorded: RecordedRequest): Record<string, unknown> {

@@ -6,6 +6,8 @@ import {
   BehaviourScript,
   ImageStore,
   RequestLog,
+  providerHandle,
+  type FakeProviderServer,
   hasBearer,
   listen,
   sendJson,
@@ -42,24 +44,7 @@ const DOCUMENTED_ERRORS: Readonly<Record<number, string>> = {
   500: 'Generation failed',
 };
 
-export interface FakeNbproServer {
-  /** Base URL to pass as `baseUrl`. */
-  readonly url: string;
-  readonly apiKey: string;
-  /** Every call to the generate endpoint, rejected ones included. */
-  readonly requests: readonly RecordedRequest[];
-  /** Paths of image GETs. */
-  readonly imageRequests: readonly string[];
-  /** The behaviour for calls when the queue is empty (initially success). */
-  setMode(behaviour: NbproBehaviour): void;
-  /** Behaviours for the next calls, in order, before falling back to the mode. */
-  enqueue(...behaviours: NbproBehaviour[]): void;
-  /** The next `n` calls fail with `failure` (default: the documented 500). */
-  failTimes(n: number, failure?: NbproBehaviour): void;
-  /** Resolves once `count` generate calls have arrived. */
-  waitForRequests(count: number): Promise<void>;
-  close(): Promise<void>;
-}
+export type FakeNbproServer = FakeProviderServer<NbproBehaviour>;
 
 export interface NbproServerOptions {
   /** @defaultValue {@link NBPRO_FAKE_KEY} */
@@ -116,17 +101,7 @@ export async function startNbproServer(options: NbproServerOptions = {}): Promis
   });
   base = server.url;
 
-  return {
-    url: server.url,
-    apiKey,
-    requests: log.requests,
-    imageRequests: images.requests,
-    setMode: (behaviour) => script.setMode(behaviour),
-    enqueue: (...behaviours) => script.enqueue(...behaviours),
-    failTimes: (n, failure = { kind: 'error', status: 500 }) => script.enqueue(...Array<NbproBehaviour>(n).fill(failure)),
-    waitForRequests: (count) => log.waitFor(count),
-    close: () => server.close(),
-  };
+  return providerHandle({ server, apiKey, log, images, script, documentedFailure: { kind: 'error', status: 500 } });
 }
 
 function fieldOf(recorded: RecordedRequest, name: string): string | undefined {

@@ -1,6 +1,6 @@
+import { catalogRatios, catalogResolutions, modelResolutions } from '../../core/catalog/offered.js';
 import type { Catalog, CatalogModel } from '../../core/catalog/types.js';
 import type { GenerationOptions } from '../../core/generation/types.js';
-import { RESOLUTIONS, type Resolution } from '../../core/providers/types.js';
 
 /** `/imagine` flags, by name and alias. */
 const FLAGS = {
@@ -57,13 +57,13 @@ export function parseImagineText(text: string, catalog: Catalog): ParsedImagine 
   const options: { aspectRatio?: string; resolution?: string; model?: string; count?: number } = {};
   if (model) options.model = model.name;
   if (values.ar !== undefined) {
-    const allowed = model ? model.aspectRatios : ratiosOf(catalog);
+    const allowed = model ? model.aspectRatios : catalogRatios(catalog);
     if (!allowed.includes(values.ar)) return usage(catalog, `\`${values.ar}\` is not an aspect ratio ${model ? model.name : 'this bot'} offers.`);
     options.aspectRatio = values.ar;
   }
   if (values.res !== undefined) {
     const wanted = values.res.toUpperCase();
-    const allowed = model ? resolutionsOfModel(model) : resolutionsOf(catalog);
+    const allowed = model ? modelResolutions(model) : catalogResolutions(catalog);
     const found = allowed.find((r) => r === wanted);
     if (!found) return usage(catalog, `\`${values.res}\` is not a resolution ${model ? model.name : 'this bot'} offers.`);
     options.resolution = found;
@@ -78,26 +78,12 @@ export function parseImagineText(text: string, catalog: Catalog): ParsedImagine 
   return { ok: true, prompt, options };
 }
 
-/** Every aspect ratio some model of the catalog offers, in catalog order. */
-export function ratiosOf(catalog: Catalog): string[] {
-  return [...new Set(catalog.models.flatMap((m) => m.aspectRatios))];
-}
-
-/** Every resolution some model of the catalog offers, smallest first. */
-export function resolutionsOf(catalog: Catalog): Resolution[] {
-  return RESOLUTIONS.filter((r) => catalog.models.some((m) => m.variants[r] !== undefined));
-}
-
-function resolutionsOfModel(model: CatalogModel): Resolution[] {
-  return RESOLUTIONS.filter((r) => model.variants[r] !== undefined);
-}
-
 /** The `/imagine` usage text, listing the values this catalog allows. */
 export function imagineUsage(catalog: Catalog): string {
   return [
     'Usage: `/imagine <prompt> [--ar RATIO] [--res RESOLUTION] [--model NAME] [--n COUNT]`',
-    `• \`--ar\`: ${ratiosOf(catalog).join(', ')} (default ${catalog.defaultAspectRatio})`,
-    `• \`--res\`: ${resolutionsOf(catalog).join(', ')} (default ${catalog.defaultResolution})`,
+    `• \`--ar\`: ${catalogRatios(catalog).join(', ')} (default ${catalog.defaultAspectRatio})`,
+    `• \`--res\`: ${catalogResolutions(catalog).join(', ')} (default ${catalog.defaultResolution})`,
     `• \`--model\`: ${catalog.models.map((m) => m.name).join(', ')} (default ${catalog.defaultModel})`,
     `• \`--n\`: 1–${catalog.maxCount} images (default 1)`,
     'Example: `/imagine a koi pond at dawn --ar 16:9 --res 2K`',

@@ -3,7 +3,8 @@ import type { Catalog } from '../catalog/types.js';
 import { ValidationError } from '../errors.js';
 import type { PriceTable } from '../pricing/defaultPrices.js';
 import { unitPrice } from '../pricing/priceTable.js';
-import { RESOLUTIONS, type Resolution } from '../providers/types.js';
+import { modelResolutions } from '../catalog/offered.js';
+import type { Resolution } from '../providers/types.js';
 import type { GenerationOptions, ResolvedRequest } from './types.js';
 
 /** Longest prompt accepted; Gemini takes far more, but chat messages and embeds do not. */
@@ -54,12 +55,11 @@ export function resolveRequest(
     );
   }
 
-  const offered = RESOLUTIONS.filter((r) => model.variants[r] !== undefined);
   const resolution = normalizeResolution(options.resolution ?? catalog.defaultResolution) as Resolution;
   const providerModel = model.variants[resolution];
   if (providerModel === undefined) {
     const why = resolution === '4K' && catalog.provider === 'nbpro' ? ' (4K needs the nbpro Standard or Pro plan)' : '';
-    throw new ValidationError(`Resolution ${resolution} is not available on ${model.name}${why}. Allowed: ${list(offered)}.`);
+    throw new ValidationError(`Resolution ${resolution} is not available on ${model.name}${why}. Allowed: ${list(modelResolutions(model))}.`);
   }
 
   const count = options.count ?? 1;

@@ -1,6 +1,6 @@
 import type { APIApplicationCommandOptionChoice } from 'discord.js';
 import type { Catalog } from '../../../core/catalog/types.js';
-import { RESOLUTIONS } from '../../../core/providers/types.js';
+import { catalogRatios, catalogResolutions } from '../../../core/catalog/offered.js';
 import { IMAGE_OPTIONS } from './names.js';
 
 /** Discord shows at most 25 choices per option. */
@@ -11,12 +11,12 @@ const choices = (values: Iterable<string>): APIApplicationCommandOptionChoice<st
 
 /** Every aspect ratio some model of the provider accepts; the core refuses a ratio the chosen model lacks. */
 export function ratioChoices(catalog: Catalog): APIApplicationCommandOptionChoice<string>[] {
-  return choices(catalog.models.flatMap((m) => m.aspectRatios));
+  return choices(catalogRatios(catalog));
 }
 
 /** Resolutions some model offers, smallest first. */
 export function resolutionChoices(catalog: Catalog): APIApplicationCommandOptionChoice<string>[] {
-  return choices(RESOLUTIONS.filter((r) => catalog.models.some((m) => m.variants[r] !== undefined)));
+  return choices(catalogResolutions(catalog));
 }
 
 export function modelChoices(catalog: Catalog): APIApplicationCommandOptionChoice<string>[] {

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { Catalog } from '../../../core/catalog/types.js';
 import { INPUT_ACTION, SLACK_IDS } from '../ids.js';
-import { ratiosOf, resolutionsOf } from '../parseImagineText.js';
+import { catalogRatios, catalogResolutions } from '../../../core/catalog/offered.js';
 
 const { blocks: B } = SLACK_IDS;
 const text = (t: string): types.PlainTextElement => ({ type: 'plain_text', text: t });
@@ -46,11 +46,11 @@ function select(blockId: string, label: string, values: readonly string[], initi
 }
 
 export function ratioSelect(catalog: Catalog): types.InputBlock {
-  return select(B.ratio, 'Aspect ratio', ratiosOf(catalog), catalog.defaultAspectRatio);
+  return select(B.ratio, 'Aspect ratio', catalogRatios(catalog), catalog.defaultAspectRatio);
 }
 
 export function resolutionSelect(catalog: Catalog): types.InputBlock {
-  return select(B.resolution, 'Resolution', resolutionsOf(catalog), catalog.defaultResolution);
+  return select(B.resolution, 'Resolution', catalogResolutions(catalog), catalog.defaultResolution);
 }
 
 /** Offered only when the provider has more than one model. */

@@ -88,6 +88,16 @@ export interface Job {
   readonly finishedAt: number | null;
 }
 
+/** Whether a job still holds its credits (queued or running). */
+export function isUnsettled(job: Pick<Job, 'status'>): boolean {
+  return job.status === 'queued' || job.status === 'running';
+}
+
+/** What a job costs its account: the credits held while it runs, those captured once settled. */
+export function creditsOf(job: Pick<Job, 'status' | 'held' | 'captured'>): number {
+  return isUnsettled(job) ? job.held : job.captured;
+}
+
 export type NewJob = Omit<Job, 'captured' | 'errorCode' | 'errorMessage' | 'outputs' | 'startedAt' | 'finishedAt'>;
 
 export interface AccountStore {

@@ -1,14 +1,15 @@
 import type { ProviderId } from '../core/providers/types.js';
-import type {
-  Job,
-  JobKind,
-  JobSettlement,
-  JobStatus,
-  JobStore,
-  NewJob,
-  Platform,
-  StoredOutput,
-  StoredRequest,
+import {
+  isUnsettled,
+  type Job,
+  type JobKind,
+  type JobSettlement,
+  type JobStatus,
+  type JobStore,
+  type NewJob,
+  type Platform,
+  type StoredOutput,
+  type StoredRequest,
 } from '../core/store.js';
 import { readJson, writeJson } from './json.js';
 import type { SqliteDatabase } from './types.js';
@@ -173,7 +174,7 @@ export class JobRepository implements JobStore {
   }
 
   withStatus(statuses: readonly JobStatus[]): Job[] {
-    const unsettled = statuses.every((status) => status === 'queued' || status === 'running');
+    const unsettled = statuses.every((status) => isUnsettled({ status }));
     return (unsettled ? this.#unsettled : this.#withStatus).all(writeJson(statuses)).map(toJob);
   }
 

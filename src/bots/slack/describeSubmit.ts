@@ -1,3 +1,4 @@
+import { isUnsettled } from '../../core/store.js';
 import type { SubmitOutcome } from '../../core/generation/types.js';
 import { quotePrompt } from './mrkdwn.js';
 
@@ -7,7 +8,7 @@ export function describeSubmit(outcome: SubmitOutcome, note?: string): string {
   const { job, position } = outcome;
   const r = job.request;
   if (outcome.duplicate) {
-    return `That request was already received (${job.status === 'queued' || job.status === 'running' ? 'it is on its way' : `it ${job.status}`}); nothing more was charged.`;
+    return `That request was already received (${isUnsettled(job) ? 'it is on its way' : `it ${job.status}`}); nothing more was charged.`;
   }
   const images = `${r.count} image${r.count === 1 ? '' : 's'}`;
   // Position 0 means the job started at once: nothing is ahead of it.

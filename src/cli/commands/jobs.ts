@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Core } from '../../app/createCore.js';
+import { creditsOf } from '../../core/store.js';
 import { accountArg } from '../accountArg.js';
 import type { CliIO } from '../io.js';
 import { parseWhole, UsageError } from '../usage.js';
@@ -24,8 +25,7 @@ export function jobsCommand(core: Core, argv: readonly string[], io: CliIO): num
     kind: j.kind,
     provider: j.provider,
     model: j.model,
-    // What the job costs the account: held while it runs, captured once settled.
-    cost: j.status === 'queued' || j.status === 'running' ? j.held : j.captured,
+    cost: creditsOf(j),
     createdAt: new Date(j.createdAt).toISOString(),
     finishedAt: j.finishedAt === null ? null : new Date(j.finishedAt).toISOString(),
     error: j.errorCode,

@@ -1,6 +1,15 @@
 import type { Clock } from '../clock.js';
 import { AppError, ValidationError } from '../errors.js';
-import type { Account, Job, JobSettlement, LedgerEntry, NewLedgerEntry, Platform, Store } from '../store.js';
+import {
+  isUnsettled,
+  type Account,
+  type Job,
+  type JobSettlement,
+  type LedgerEntry,
+  type NewLedgerEntry,
+  type Platform,
+  type Store,
+} from '../store.js';
 import { platformOf, requirePlatform } from './accountKey.js';
 import { newJobId } from './jobId.js';
 import { MAX_CREDITS, MAX_IMAGES_PER_JOB, requireActor, requireCount, requireCredits, validateHold } from './validation.js';
@@ -347,8 +356,4 @@ function settledJob(job: Job, settlement: JobSettlement): Job {
     startedAt: job.startedAt,
     finishedAt: settlement.finishedAt,
   };
-}
-
-function isUnsettled(job: Job): boolean {
-  return job.status === 'queued' || job.status === 'running';
 }

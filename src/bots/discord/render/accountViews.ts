@@ -1,3 +1,4 @@
+import { isUnsettled } from '../../../core/store.js';
 import { escapeMarkdown, time, TimestampStyles } from 'discord.js';
 import type { Account, Job, LedgerEntry } from '../../../core/store.js';
 import { truncate } from './truncate.js';
@@ -39,7 +40,7 @@ export function historyView(jobs: readonly Job[]): string {
   if (jobs.length === 0) return 'No images yet. Try `/imagine`.';
   return jobs
     .map((job) => {
-      const cost = job.status === 'succeeded' ? plural(job.captured) : job.status === 'queued' || job.status === 'running' ? `${plural(job.cost)} held` : 'nothing charged';
+      const cost = job.status === 'succeeded' ? plural(job.captured) : isUnsettled(job) ? `${plural(job.cost)} held` : 'nothing charged';
       return `${when(job.createdAt)} · ${job.kind} · ${job.status} · ${cost} · “${escapeMarkdown(truncate(job.request.prompt, 60))}”`;
     })
     .join('\n');

@@ -11,7 +11,7 @@ import { Client, Events, GatewayIntentBits } from 'discord.js';
 import pino from 'pino';
 import sharp from 'sharp';
 import { createApp } from '../src/app/createApp.js';
-import { createDiscordAdapter } from '../src/bots/discord/index.js';
+import { DiscordAdapter } from '../src/bots/discord/index.js';
 import { parseConfig } from '../src/config.js';
 import type { ImageProvider, ProviderCallOptions, ProviderResult } from '../src/core/providers/types.js';
 import { FakeDiscord, type DiscordRequest, type Injected } from '../test/fakes/discord.js';
@@ -55,7 +55,7 @@ async function measureProduct(): Promise<number[]> {
   const app = createApp(config, {
     logger: pino({ level: 'silent' }),
     provider,
-    adapters: (core, logger) => [createDiscordAdapter({ config: config.discord!, core, logger })],
+    adapters: (core, logger) => [new DiscordAdapter({ config: config.discord!, core, logger })],
   });
   try {
     await app.start();

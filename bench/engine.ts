@@ -7,7 +7,7 @@ import { parseConfig } from '../src/config.js';
 import type { ProviderErrorKind } from '../src/core/errors.js';
 import type { GenerationObserver } from '../src/core/generation/observer.js';
 import type { GenerationIntent } from '../src/core/generation/types.js';
-import type { Job } from '../src/core/store.js';
+import type { Job } from '../src/core/model.js';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';

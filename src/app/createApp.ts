@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { Job } from '../core/store.js';
+import type { Job } from '../core/model.js';
 import { Metrics } from '../ops/Metrics.js';
 import { OpsServer } from '../ops/OpsServer.js';
-import type { ChatAdapter } from './ChatAdapter.js';
+import type { ChatAdapter } from '../bots/ChatAdapter.js';
 import { createCore, type Core, type CoreDeps } from './createCore.js';
 
 /** The whole product in one process: the core plus every configured chat adapter. */

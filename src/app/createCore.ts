@@ -15,7 +15,7 @@ import { defaultPriceTable, parsePriceOverrides } from '../core/pricing/priceTab
 import { createProvider } from '../core/providers/createProvider.js';
 import { defaultRetryPolicy, type RetryPolicy } from '../core/providers/retry.js';
 import type { ImageProvider } from '../core/providers/types.js';
-import type { Store } from '../core/store.js';
+import type { Store } from '../core/storePorts.js';
 import { openDatabase } from '../db/open.js';
 import { createSqliteStore } from '../db/store.js';
 

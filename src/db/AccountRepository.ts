@@ -1,5 +1,7 @@
 import { AppError } from '../core/errors.js';
-import type { Account, AccountStore, Platform } from '../core/store.js';
+import type { Account } from '../core/model.js';
+import type { AccountStore } from '../core/storePorts.js';
+import type { Platform } from '../core/vocabulary.js';
 import type { SqliteDatabase } from './types.js';
 
 /** A row of {@link COLUMNS}, read with `raw()`: arrays are cheaper to build than objects. */

@@ -1,16 +1,7 @@
-import type { ProviderId } from '../core/providers/types.js';
-import {
-  isUnsettled,
-  type Job,
-  type JobKind,
-  type JobSettlement,
-  type JobStatus,
-  type JobStore,
-  type NewJob,
-  type Platform,
-  type StoredOutput,
-  type StoredRequest,
-} from '../core/store.js';
+import type { ProviderId } from '../core/vocabulary.js';
+import { isUnsettled, type Job, type JobKind, type JobStatus, type NewJob, type StoredOutput, type StoredRequest } from '../core/model.js';
+import type { JobSettlement, JobStore } from '../core/storePorts.js';
+import type { Platform } from '../core/vocabulary.js';
 import { readJson, writeJson } from './json.js';
 import type { SqliteDatabase } from './types.js';
 

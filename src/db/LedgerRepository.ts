@@ -1,4 +1,5 @@
-import type { LedgerEntry, LedgerKind, LedgerStore, NewLedgerEntry } from '../core/store.js';
+import type { LedgerEntry, LedgerKind, NewLedgerEntry } from '../core/model.js';
+import type { LedgerStore } from '../core/storePorts.js';
 import type { SqliteDatabase } from './types.js';
 
 /** A row of {@link COLUMNS}, read with `raw()`: arrays are cheaper to build than objects. */

@@ -1,4 +1,4 @@
-import type { JobStatus } from '../core/store.js';
+import type { JobStatus } from '../core/model.js';
 import type { SqliteDatabase } from './types.js';
 
 /** An account whose balance or held credits disagree with its ledger or its unsettled jobs. */

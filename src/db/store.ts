@@ -1,5 +1,5 @@
 import { AppError } from '../core/errors.js';
-import type { Store } from '../core/store.js';
+import type { Store } from '../core/storePorts.js';
 import { AccountRepository } from './AccountRepository.js';
 import { JobRepository } from './JobRepository.js';
 import { LedgerRepository } from './LedgerRepository.js';

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ProviderErrorKind } from '../core/errors.js';
 import type { GenerationObserver } from '../core/generation/observer.js';
-import type { Job } from '../core/store.js';
+import type { Job } from '../core/model.js';
 
 const PREFIX = 'nano_imagine_';
 

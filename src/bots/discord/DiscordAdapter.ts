@@ -1,8 +1,8 @@
 import { Client, escapeMarkdown, Events, GatewayIntentBits, type Interaction } from 'discord.js';
 import type { Logger } from 'pino';
-import type { ChatAdapter } from '../../app/ChatAdapter.js';
+import type { ChatAdapter } from '../ChatAdapter.js';
 import type { DiscordConfig } from '../../config.js';
-import type { Job } from '../../core/store.js';
+import type { Job } from '../../core/model.js';
 import { buildCommands } from './commands/buildCommands.js';
 import type { DiscordContext, DiscordCore } from './DiscordContext.js';
 import { handleSafely } from './interactions/handleSafely.js';
@@ -16,14 +16,14 @@ import { makeRequest } from './restRequest.js';
 import { interruptedText } from './render/statusText.js';
 import { textMessage } from './render/OutgoingMessage.js';
 import { truncate } from './render/truncate.js';
-import { systemTimers, type Timers } from './timers.js';
+import { systemClock, type Clock } from '../../core/clock.js';
 
 export interface DiscordAdapterOptions {
   readonly config: DiscordConfig;
   readonly core: DiscordCore;
   readonly logger: Logger;
-  /** @defaultValue the system clock and timers */
-  readonly timers?: Timers;
+  /** @defaultValue the system clock */
+  readonly clock?: Clock;
   /**
    * REST timeout per request; uploads of 4K results need more than discord.js's 15 s.
    * @defaultValue 60 000
@@ -54,16 +54,16 @@ export class DiscordAdapter implements ChatAdapter {
   constructor(options: DiscordAdapterOptions) {
     this.#options = options;
     this.#logger = options.logger.child({ platform: 'discord' });
-    const timers = options.timers ?? systemTimers;
+    const clock = options.clock ?? systemClock;
     this.#client = new Client({
       intents: [GatewayIntentBits.Guilds],
       rest: { api: options.config.apiUrl, timeout: options.restTimeoutMs ?? 60_000, makeRequest },
       allowedMentions: { parse: [], repliedUser: false },
     });
     this.#post = restChannelPoster(this.#client.rest);
-    this.#forms = new PendingForms(timers);
+    this.#forms = new PendingForms(clock);
     this.#adminIds = new Set(options.config.adminIds);
-    this.#presenters = new Presenters({ timers, catalog: options.core.catalog, postToChannel: this.#post, logger: this.#logger });
+    this.#presenters = new Presenters({ timers: clock, catalog: options.core.catalog, postToChannel: this.#post, logger: this.#logger });
     this.#client.on(Events.InteractionCreate, (interaction) => {
       void handleSafely(this.#contextFor(interaction), interaction);
     });

@@ -1,5 +1,5 @@
 import type { ReferenceSource } from '../../core/generation/types.js';
-import type { Timers } from './timers.js';
+import type { Clock } from '../../core/clock.js';
 
 /** What the "Edit image" command learned before showing its modal. */
 export interface MessageEditForm {
@@ -19,10 +19,10 @@ const MAX_FORMS = 5_000;
  * Memory only: after a restart the user opens the modal again.
  */
 export class PendingForms {
-  readonly #timers: Timers;
+  readonly #timers: Clock;
   readonly #forms = new Map<string, { form: MessageEditForm; expiresAt: number }>();
 
-  constructor(timers: Timers) {
+  constructor(timers: Clock) {
     this.#timers = timers;
   }
 

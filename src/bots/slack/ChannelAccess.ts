@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { systemClock, type Clock } from '../../core/clock.js';
 import { describeSlackError, slackErrorCode } from './slackErrors.js';
 
 export type ChannelCheck = { readonly ok: true } | { readonly ok: false; readonly message: string };
@@ -15,7 +16,8 @@ export interface ChannelAccessOptions {
    * @defaultValue 5 minutes
    */
   readonly ttlMs?: number;
-  readonly now?: () => number;
+  /** @defaultValue the system clock */
+  readonly clock?: Clock;
 }
 
 /**
@@ -25,17 +27,18 @@ export interface ChannelAccessOptions {
  */
 export class ChannelAccess {
   readonly #o: ChannelAccessOptions;
+  readonly #clock: Clock;
   readonly #members = new Map<string, number>();
   readonly #asking = new Map<string, Promise<ChannelCheck>>();
 
   constructor(options: ChannelAccessOptions) {
     this.#o = options;
+    this.#clock = options.clock ?? systemClock;
   }
 
   check(channel: string): Promise<ChannelCheck> {
-    const now = this.#o.now ?? Date.now;
     const until = this.#members.get(channel);
-    if (until !== undefined && until > now()) return Promise.resolve({ ok: true });
+    if (until !== undefined && until > this.#clock.now()) return Promise.resolve({ ok: true });
     let asking = this.#asking.get(channel);
     if (!asking) {
       asking = this.#ask(channel).finally(() => this.#asking.delete(channel));
@@ -56,7 +59,7 @@ export class ChannelAccess {
       const c = info.channel;
       if (c?.is_archived) return { ok: false, message: 'That channel is archived, so I can’t post there.' };
       if (c?.is_member === true || c?.is_im === true) {
-        this.#members.set(channel, (this.#o.now ?? Date.now)() + (this.#o.ttlMs ?? 5 * 60_000));
+        this.#members.set(channel, this.#clock.now() + (this.#o.ttlMs ?? 5 * 60_000));
         return { ok: true };
       }
       return {

@@ -1,3 +1,5 @@
+import { systemClock, type Clock } from '../../core/clock.js';
+
 /**
  * Remembers ids recently seen (trigger ids of shortcuts), so a delivery Slack repeats because it
  * thinks the first was not acked is handled once. Bounded in time and size.
@@ -6,17 +8,17 @@ export class Once {
   readonly #seen = new Map<string, number>();
   readonly #ttlMs: number;
   readonly #max: number;
-  readonly #now: () => number;
+  readonly #clock: Clock;
 
-  constructor(options: { ttlMs?: number; max?: number; now?: () => number } = {}) {
+  constructor(options: { ttlMs?: number; max?: number; clock?: Clock } = {}) {
     this.#ttlMs = options.ttlMs ?? 10 * 60_000;
     this.#max = options.max ?? 10_000;
-    this.#now = options.now ?? Date.now;
+    this.#clock = options.clock ?? systemClock;
   }
 
   /** True the first time `id` is seen within the time window, false for repeats. */
   first(id: string): boolean {
-    const now = this.#now();
+    const now = this.#clock.now();
     const until = this.#seen.get(id);
     if (until !== undefined && until > now) return false;
     // Re-inserted at the end, so the map stays ordered by expiry.

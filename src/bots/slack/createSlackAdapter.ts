@@ -1,9 +1,9 @@
 import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { ChatAdapter } from '../../app/ChatAdapter.js';
+import type { ChatAdapter } from '../ChatAdapter.js';
 import type { SlackConfig } from '../../config.js';
 import { AppError } from '../../core/errors.js';
-import type { Job } from '../../core/store.js';
+import type { Job } from '../../core/model.js';
 import { boltLogger } from './boltLogger.js';
 import { buildBoltTransport, type BoltTransport } from './buildBoltApp.js';
 import { ChannelAccess } from './ChannelAccess.js';

@@ -1,4 +1,4 @@
-import { isUnsettled } from '../../core/store.js';
+import { isUnsettled } from '../../core/model.js';
 import type { SubmitOutcome } from '../../core/generation/types.js';
 import { quotePrompt } from './mrkdwn.js';
 

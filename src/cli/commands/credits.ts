@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Core } from '../../app/createCore.js';
-import type { Account } from '../../core/store.js';
+import type { Account } from '../../core/model.js';
 import { accountArg } from '../accountArg.js';
 import type { CliIO } from '../io.js';
 import { parseWhole, UsageError } from '../usage.js';

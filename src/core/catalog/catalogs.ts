@@ -1,4 +1,4 @@
-import type { ProviderId, Resolution } from '../providers/types.js';
+import type { ProviderId, Resolution } from '../vocabulary.js';
 import { NBPRO_MAX_REFERENCE_BYTES, NBPRO_PLANS, type NbproPlan } from './nbproPlans.js';
 import type { Catalog, CatalogModel } from './types.js';
 

@@ -1,4 +1,4 @@
-import { RESOLUTIONS, type Resolution } from '../providers/types.js';
+import { RESOLUTIONS, type Resolution } from '../vocabulary.js';
 import type { Catalog, CatalogModel } from './types.js';
 
 /** The resolutions one model offers, smallest first. */

@@ -1,4 +1,4 @@
-import type { ProviderId, Resolution } from '../providers/types.js';
+import type { ProviderId, Resolution } from '../vocabulary.js';
 
 /** One model a user can pick, and the provider model id used for each resolution it offers. */
 export interface CatalogModel {

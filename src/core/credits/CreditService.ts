@@ -1,15 +1,8 @@
 import type { Clock } from '../clock.js';
 import { AppError, ValidationError } from '../errors.js';
-import {
-  isUnsettled,
-  type Account,
-  type Job,
-  type JobSettlement,
-  type LedgerEntry,
-  type NewLedgerEntry,
-  type Platform,
-  type Store,
-} from '../store.js';
+import { isUnsettled, type Account, type Job, type LedgerEntry, type NewLedgerEntry } from '../model.js';
+import type { JobSettlement, Store } from '../storePorts.js';
+import type { Platform } from '../vocabulary.js';
 import { platformOf, requirePlatform } from './accountKey.js';
 import { newJobId } from './jobId.js';
 import { MAX_CREDITS, MAX_IMAGES_PER_JOB, requireActor, requireCount, requireCredits, validateHold } from './validation.js';

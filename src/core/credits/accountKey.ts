@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import type { Platform } from '../store.js';
+import type { Platform } from '../vocabulary.js';
 
 // Discord user ids are snowflakes; Slack team and user ids are upper-case alphanumerics (T…, U…, W…).
 const DISCORD_USER = /^\d{1,20}$/;

@@ -1,5 +1,7 @@
 import type { Clock } from '../clock.js';
-import type { Account, Job, JobSettlement, NewJob, Platform, StoredOutput, Store } from '../store.js';
+import type { Account, Job, NewJob, StoredOutput } from '../model.js';
+import type { JobSettlement, Store } from '../storePorts.js';
+import type { Platform } from '../vocabulary.js';
 
 /** Dependencies and settings of {@link CreditService}. */
 export interface CreditServiceOptions {

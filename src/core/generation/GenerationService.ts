@@ -8,7 +8,7 @@ import type { PriceTable } from '../pricing/defaultPrices.js';
 import type { RetryPolicy } from '../providers/retry.js';
 import type { ImageProvider } from '../providers/types.js';
 import { Scheduler } from '../scheduler/Scheduler.js';
-import type { Account, Job, StoredOutput } from '../store.js';
+import type { Account, Job, StoredOutput } from '../model.js';
 import { nullObserver, type GenerationObserver } from './observer.js';
 import { ProviderRunner } from './ProviderRunner.js';
 import { checkDeclaredReferences, describeReference, prepareReferences } from './references.js';

@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/types.js';
-import { RESOLUTIONS, type Resolution } from '../providers/types.js';
-import type { Job } from '../store.js';
+import { RESOLUTIONS, type Resolution } from '../vocabulary.js';
+import type { Job } from '../model.js';
 import type { GenerationIntent, ReferenceSource } from './types.js';
 
 /** Who asks for a derived job and where its result goes; the adapter fills this in. */

@@ -1,5 +1,5 @@
 import type { ProviderErrorKind } from '../errors.js';
-import type { Job } from '../store.js';
+import type { Job } from '../model.js';
 
 /**
  * What the generation engine reports for metrics. The ops layer implements it with prom-client;

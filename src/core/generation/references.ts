@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { ImageError } from '../errors.js';
 import { fetchImage } from '../images/fetchImage.js';
 import { prepareReference } from '../images/prepare.js';
-import type { PreparedImage } from '../providers/types.js';
+import type { PreparedImage } from '../vocabulary.js';
 import type { ReferenceSource } from './types.js';
 
 /** How a reference is stored with its job: where it came from, never the headers that fetched it. */

@@ -4,7 +4,7 @@ import { ValidationError } from '../errors.js';
 import type { PriceTable } from '../pricing/defaultPrices.js';
 import { unitPrice } from '../pricing/priceTable.js';
 import { modelResolutions } from '../catalog/offered.js';
-import type { Resolution } from '../providers/types.js';
+import type { Resolution } from '../vocabulary.js';
 import type { GenerationOptions, ResolvedRequest } from './types.js';
 
 /** Longest prompt accepted; Gemini takes far more, but chat messages and embeds do not. */

@@ -1,5 +1,6 @@
-import type { Account, Job, JobKind, Platform } from '../store.js';
-import type { Resolution } from '../providers/types.js';
+import type { Account, Job, JobKind } from '../model.js';
+import type { Platform } from '../vocabulary.js';
+import type { Resolution } from '../vocabulary.js';
 
 /** Where a reference image comes from: a URL (with any auth header the platform needs) or bytes. */
 export type ReferenceSource =

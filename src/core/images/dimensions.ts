@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import type { Resolution } from '../providers/types.js';
+import type { Resolution } from '../vocabulary.js';
 
 /** Pixel size of an image. */
 export interface Dimensions {

@@ -1,4 +1,4 @@
-import type { PreparedImage } from '../providers/types.js';
+import type { PreparedImage } from '../vocabulary.js';
 import { encodeToFit, type EncodedImage } from './encodeToFit.js';
 import { inspectImage, type ImageInfo } from './inspect.js';
 import { DEFAULT_MAX_PIXELS, DEFAULT_MAX_SIDE } from './limits.js';

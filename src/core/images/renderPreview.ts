@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { Resolution } from '../providers/types.js';
+import type { Resolution } from '../vocabulary.js';
 import { dimensionsFor } from './dimensions.js';
 import { DEFAULT_MAX_PIXELS } from './limits.js';
 import { previewSvg, type ThumbnailSlot } from './previewSvg.js';

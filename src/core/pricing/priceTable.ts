@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
-import type { ProviderId, Resolution } from '../providers/types.js';
+import type { ProviderId, Resolution } from '../vocabulary.js';
 import { DEFAULT_PRICES, type PriceTable } from './defaultPrices.js';
 
 const price = z.number().int('must be a whole number of credits').min(0, 'cannot be negative');

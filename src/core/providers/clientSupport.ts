@@ -1,7 +1,7 @@
 /** Small pieces both HTTP provider clients share: option checks, URL handling, logging. */
 import type { Logger } from 'pino';
 import { ConfigError } from '../errors.js';
-import type { ProviderId } from './types.js';
+import type { ProviderId } from '../vocabulary.js';
 
 /**
  * Checks a client's key and base URL and returns the base with a trailing slash, so that a base with a

@@ -3,7 +3,8 @@ import type { Dispatcher } from 'undici';
 import { NbapiProvider } from './nbapi.js';
 import { NbproProvider } from './nbpro.js';
 import { OfflineProvider } from './offline.js';
-import type { ImageProvider, ProviderId } from './types.js';
+import type { ImageProvider } from './types.js';
+import type { ProviderId } from '../vocabulary.js';
 
 export type ProviderSettings =
   | { readonly id: 'nbpro'; readonly apiKey: string; readonly baseUrl: string }

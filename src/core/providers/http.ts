@@ -6,7 +6,7 @@ import { request, type Dispatcher, type FormData } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ProviderError } from '../errors.js';
 import { providerFailure } from './providerFailure.js';
-import type { ProviderId } from './types.js';
+import type { ProviderId } from '../vocabulary.js';
 
 /**
  * Largest reply body read, in bytes. Both providers answer with small JSON documents (the images

@@ -9,15 +9,8 @@ import { z } from 'zod';
 import { parseJsonBody, sendProviderRequest, type ProviderHttpReply } from './http.js';
 import { kindForHttpStatus, providerFailure } from './providerFailure.js';
 import { checkProviderOptions, logProviderCall, resolveImageUrl } from './clientSupport.js';
-import type {
-  ImageProvider,
-  PreparedImage,
-  ProviderCallOptions,
-  ProviderImage,
-  ProviderRequest,
-  ProviderResult,
-  Resolution,
-} from './types.js';
+import type { ImageProvider, ProviderCallOptions, ProviderImage, ProviderRequest, ProviderResult } from './types.js';
+import type { PreparedImage, Resolution } from '../vocabulary.js';
 
 export const NBPRO_GENERATE_PATH = '/api/ai/nano-banana/generate';
 

@@ -3,7 +3,7 @@
  * provider's own words (truncated, API key redacted) appended, and the HTTP status kept for operators.
  */
 import { ProviderError, type ProviderErrorKind } from '../errors.js';
-import type { ProviderId } from './types.js';
+import type { ProviderId } from '../vocabulary.js';
 
 /** The longest provider message carried into an error, in characters. */
 export const MAX_PROVIDER_MESSAGE_CHARS = 200;

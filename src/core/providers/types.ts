@@ -2,20 +2,7 @@
  * The port every image provider implements (DESIGN §4). A provider turns one prepared request into
  * images; it knows nothing of credits, queues or chat platforms.
  */
-export type ProviderId = 'nbpro' | 'nbapi' | 'offline';
-
-/** Output sizes the product speaks of. `512` exists only on some nbapi models. */
-export type Resolution = '512' | '1K' | '2K' | '4K';
-export const RESOLUTIONS: readonly Resolution[] = ['512', '1K', '2K', '4K'];
-
-/** A reference image after the core fetched, checked and re-encoded it. */
-export interface PreparedImage {
-  readonly bytes: Buffer;
-  readonly mime: 'image/png' | 'image/jpeg' | 'image/webp';
-  readonly name: string;
-  readonly width: number;
-  readonly height: number;
-}
+import type { PreparedImage, ProviderId, Resolution } from '../vocabulary.js';
 
 /** What the core asks a provider for: every field already validated against the catalog. */
 export interface ProviderRequest {

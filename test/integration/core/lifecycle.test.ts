@@ -7,6 +7,7 @@ import { checkDatabase } from '../../../src/db/check.js';
 import { NBPRO_FAKE_KEY, startNbproServer, type FakeNbproServer } from '../../fakes/nbproServer.js';
 import { GatedProvider } from '../../fakes/GatedProvider.js';
 import { intent, startCore, submitAndWait, type Harness } from '../../support/coreHarness.js';
+import { ManualClock } from '../../support/ManualClock.js';
 
 describe('queue, cancellation, shutdown and restart', () => {
   let nbpro: FakeNbproServer;
@@ -106,13 +107,13 @@ describe('queue, cancellation, shutdown and restart', () => {
     harnesses.push(cli);
     const run = submitAndWait(cli.core, intent({ accountKey: 'cli:alice' }));
     await gated.waitForCalls(1);
-    let now = Date.now();
-    const bot = startCore({}, { clock: { now: () => now } }, dir);
+    const clock = new ManualClock();
+    const bot = startCore({}, { clock }, dir);
     harnesses.push(bot);
     expect(bot.core.generation.recoverInterrupted()).toEqual([]);
     expect(bot.core.credits.account('cli:alice')).toMatchObject({ held: 1 });
     // The CLI process "dies"; long after any live job could last, the bot's sweep releases it.
-    now += bot.core.generation.cliJobLeaseMs + 1000;
+    clock.advance(bot.core.generation.cliJobLeaseMs + 1000);
     expect(bot.core.generation.recoverInterrupted().map((j) => j.accountKey)).toEqual(['cli:alice']);
     expect(bot.core.credits.account('cli:alice')).toMatchObject({ balance: 50, held: 0 });
     gated.release();

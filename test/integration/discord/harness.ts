@@ -8,18 +8,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../../../src/app/createApp.js';
 import { secretsOf } from '../../../src/app/secretsOf.js';
-import { createDiscordAdapter } from '../../../src/bots/discord/index.js';
+import { DiscordAdapter } from '../../../src/bots/discord/index.js';
 import { parseConfig, type Config } from '../../../src/config.js';
 import type { ImageProvider } from '../../../src/core/providers/types.js';
 import { createLogger } from '../../../src/logger.js';
 import type { FakeDiscord } from '../../fakes/discord.js';
 import type { FakeNbproServer } from '../../fakes/nbproServer.js';
-import { ManualTimers } from './ManualTimers.js';
+import { ManualClock } from '../../support/ManualClock.js';
 
 export interface RunningApp {
   readonly app: App;
   readonly config: Config;
-  readonly timers: ManualTimers;
+  readonly clock: ManualClock;
   /** Every log line written so far (JSON). */
   readonly logs: string[];
   stop(): Promise<void>;
@@ -62,12 +62,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', secrets: secretsOf(config), destination: { write: (line: string) => void logs.push(line) } });
-  const timers = new ManualTimers();
+  const clock = new ManualClock();
   const app = createApp(config, {
     logger,
     ...(options.provider ? { provider: options.provider } : {}),
-    adapters: (core, log) => [createDiscordAdapter({ config: config.discord!, core, logger: log, timers })],
+    adapters: (core, log) => [new DiscordAdapter({ config: config.discord!, core, logger: log, clock })],
   });
   await app.start();
-  return { app, config, timers, logs, stop: () => app.stop() };
+  return { app, config, clock, logs, stop: () => app.stop() };
 }

@@ -54,7 +54,7 @@ describe('Discord job life: progress, late delivery, restarts (offline renderer 
       // Both replies were deferred less than 2 s ago: nothing is edited yet.
       expect([...edits(fake, first), ...edits(fake, second)]).toEqual([]);
 
-      running.timers.advance(2_000);
+      running.clock.advance(2_000);
       await fake.waitForRequest((r) => r.route.includes(first.token) && content(r) === 'Generating…', 'alice generating');
       await fake.waitForRequest((r) => r.route.includes(second.token) && content(r) === 'Waiting in line: #1', 'bob queued');
 
@@ -64,7 +64,7 @@ describe('Discord job life: progress, late delivery, restarts (offline renderer 
       // Bob's job started, but his reply was edited less than 2 s ago: the edit waits.
       expect(edits(fake, second).map(content)).toEqual(['Waiting in line: #1']);
 
-      running.timers.advance(2_000);
+      running.clock.advance(2_000);
       await fake.waitForRequest((r) => r.route.includes(second.token) && content(r) === 'Generating…', 'bob generating');
       provider.release();
       await fake.waitForRequest((r) => r.route.includes(second.token) && r.files.length > 0, 'bob result');
@@ -104,7 +104,7 @@ describe('Discord job life: progress, late delivery, restarts (offline renderer 
       const carol = fake.user('carol');
       const i = track(fake.slashCommand('imagine', { prompt: 'slow one' }, { user: carol }));
       await provider.waitForCalls(1);
-      running.timers.advance(15 * 60_000);
+      running.clock.advance(15 * 60_000);
       fake.expireInteractionTokens();
       provider.release();
       const posted = await fake.waitForRequest((r) => r.method === 'POST' && r.route === `/channels/${fake.channelId}/messages` && r.files.length > 0, 'the late result');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChatAdapter } from '../../../src/app/ChatAdapter.js';
+import type { ChatAdapter } from '../../../src/bots/ChatAdapter.js';
 import { createApp, type App } from '../../../src/app/createApp.js';
 import { parseConfig } from '../../../src/config.js';
 import { captureLogger } from '../../support/logCapture.js';

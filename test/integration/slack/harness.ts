@@ -10,7 +10,7 @@ import { createApp, type App } from '../../../src/app/createApp.js';
 import { secretsOf } from '../../../src/app/secretsOf.js';
 import { createSlackAdapter, slackRetryPolicies, type SlackAdapter } from '../../../src/bots/slack/index.js';
 import { parseConfig, type Config } from '../../../src/config.js';
-import type { Job } from '../../../src/core/store.js';
+import type { Job } from '../../../src/core/model.js';
 import { createLogger } from '../../../src/logger.js';
 import { startNbproServer, type FakeNbproServer } from '../../fakes/nbproServer.js';
 import { startFakeSlack, type ApiCall, type Delivered, type FakeSlack } from '../../fakes/slack.js';

@@ -4,7 +4,7 @@ import { CreditService } from '../../../src/core/credits/CreditService.js';
 import { ValidationError } from '../../../src/core/errors.js';
 import { checkDatabase } from '../../../src/db/check.js';
 import { openDatabase } from '../../../src/db/open.js';
-import type { Account, Job } from '../../../src/core/store.js';
+import type { Account, Job } from '../../../src/core/model.js';
 import type { SqliteDatabase } from '../../../src/db/types.js';
 import { createHarness, type Harness, holdInput, rowCounts, thrown } from './support.js';
 

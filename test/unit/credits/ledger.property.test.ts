@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { JobStatus } from '../../../src/core/store.js';
+import type { JobStatus } from '../../../src/core/model.js';
 import { checkDatabase } from '../../../src/db/check.js';
 import { openDatabase } from '../../../src/db/open.js';
 import type { SqliteDatabase } from '../../../src/db/types.js';

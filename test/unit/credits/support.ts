@@ -1,23 +1,11 @@
-import type { Clock } from '../../../src/core/clock.js';
+import { ManualClock } from '../../support/ManualClock.js';
 import { CreditService } from '../../../src/core/credits/CreditService.js';
 import type { HoldInput } from '../../../src/core/credits/types.js';
-import type { Store } from '../../../src/core/store.js';
+import type { Store } from '../../../src/core/storePorts.js';
 import { createSqliteStore } from '../../../src/db/store.js';
 import type { SqliteDatabase } from '../../../src/db/types.js';
 
-/** A clock that moves only when told to. */
-export class ManualClock implements Clock {
-  time: number;
-  constructor(time = 1_700_000_000_000) {
-    this.time = time;
-  }
-  now(): number {
-    return this.time;
-  }
-  advance(ms = 1): void {
-    this.time += ms;
-  }
-}
+export { ManualClock };
 
 export interface Harness {
   readonly store: Store;
@@ -28,7 +16,7 @@ export interface Harness {
 /** A CreditService on a real (migrated) database with a manual clock and readable job ids. */
 export function createHarness(db: SqliteDatabase, startingCredits = 50, idPrefix = 'job'): Harness {
   const store = createSqliteStore(db);
-  const clock = new ManualClock();
+  const clock = new ManualClock(1_700_000_000_000);
   let next = 0;
   const credits = new CreditService({ store, clock, startingCredits, newId: () => `${idPrefix}-${++next}` });
   return { store, clock, credits };

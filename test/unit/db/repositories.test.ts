@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { NewJob, Store } from '../../../src/core/store.js';
+import type { NewJob } from '../../../src/core/model.js';
+import type { Store } from '../../../src/core/storePorts.js';
 import { createSqliteStore } from '../../../src/db/store.js';
 import { openDatabase } from '../../../src/db/open.js';
 import type { SqliteDatabase } from '../../../src/db/types.js';

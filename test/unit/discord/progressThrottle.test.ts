@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ProgressThrottle } from '../../../src/bots/discord/jobs/ProgressThrottle.js';
-import { ManualTimers } from '../../integration/discord/ManualTimers.js';
+import { ManualClock } from '../../support/ManualClock.js';
 
 describe('ProgressThrottle', () => {
   it('sends the first update at once and coalesces the rest into one per interval', () => {
-    const timers = new ManualTimers();
+    const timers = new ManualClock();
     const sent: string[] = [];
     const throttle = new ProgressThrottle(timers, 2_000, (t) => sent.push(t));
     throttle.update('#3');
@@ -21,7 +21,7 @@ describe('ProgressThrottle', () => {
   });
 
   it('counts from its start time: nothing goes out in the first interval', () => {
-    const timers = new ManualTimers();
+    const timers = new ManualClock();
     const sent: string[] = [];
     const throttle = new ProgressThrottle(timers, 2_000, (t) => sent.push(t), timers.now());
     throttle.update('#1');
@@ -32,7 +32,7 @@ describe('ProgressThrottle', () => {
   });
 
   it('skips repeats and sends nothing after stop', () => {
-    const timers = new ManualTimers();
+    const timers = new ManualClock();
     const sent: string[] = [];
     const throttle = new ProgressThrottle(timers, 2_000, (t) => sent.push(t));
     throttle.update('a');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../src/core/errors.js';
 import { dimensionsFor, LONG_SIDE, parseAspectRatio } from '../../../src/core/images/dimensions.js';
-import { RESOLUTIONS } from '../../../src/core/providers/types.js';
+import { RESOLUTIONS } from '../../../src/core/vocabulary.js';
 
 describe('dimensionsFor', () => {
   it.each([

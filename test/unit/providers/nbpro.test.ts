@@ -5,7 +5,7 @@ import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, ProviderError } from '../../../src/core/errors.js';
 import { NbproProvider } from '../../../src/core/providers/nbpro.js';
-import type { PreparedImage } from '../../../src/core/providers/types.js';
+import type { PreparedImage } from '../../../src/core/vocabulary.js';
 import { ratioPng } from '../../fakes/fakeServerKit.js';
 import { startNbproServer, type FakeNbproServer } from '../../fakes/nbproServer.js';
 import { closedPort, expectNoSecret, expectProviderError, providerRequest } from './fixtures.js';

@@ -4,7 +4,8 @@ import { ProviderError } from '../../../src/core/errors.js';
 import { dimensionsFor } from '../../../src/core/images/dimensions.js';
 import { sniffImageType } from '../../../src/core/images/sniff.js';
 import { OFFLINE_MODEL, OfflineProvider } from '../../../src/core/providers/offline.js';
-import type { PreparedImage, ProviderRequest, Resolution } from '../../../src/core/providers/types.js';
+import type { PreparedImage, Resolution } from '../../../src/core/vocabulary.js';
+import type { ProviderRequest } from '../../../src/core/providers/types.js';
 import { solidPng } from '../../fakes/imageFixtures.js';
 
 const provider = new OfflineProvider();

@@ -3,16 +3,17 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ChannelAccess } from '../../../src/bots/slack/ChannelAccess.js';
 import { slackRetryPolicies } from '../../../src/bots/slack/retryPolicies.js';
+import { ManualClock } from '../../support/ManualClock.js';
 import { startFakeSlack, type FakeSlack } from '../../fakes/slack.js';
 
 describe('ChannelAccess', () => {
   let fake: FakeSlack;
-  let now = 0;
+  const clock = new ManualClock(0);
   let access: ChannelAccess;
   beforeEach(async () => {
     fake = await startFakeSlack();
     const client = new webApi.WebClient(fake.tokens.bot, { slackApiUrl: fake.apiUrl, retryConfig: slackRetryPolicies.none });
-    access = new ChannelAccess({ client, botName: 'nano-imagine', logger: pino({ level: 'silent' }), ttlMs: 1000, now: () => now });
+    access = new ChannelAccess({ client, botName: 'nano-imagine', logger: pino({ level: 'silent' }), ttlMs: 1000, clock });
   });
   afterEach(async () => {
     await fake.close();
@@ -22,10 +23,10 @@ describe('ChannelAccess', () => {
     fake.addChannel({ id: 'C1' });
     expect(await Promise.all([access.check('C1'), access.check('C1'), access.check('C1')])).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
     expect(fake.callsTo('conversations.info')).toHaveLength(1);
-    now = 999;
+    clock.time = 999;
     await access.check('C1');
     expect(fake.callsTo('conversations.info')).toHaveLength(1);
-    now = 1001;
+    clock.time = 1001;
     await access.check('C1');
     expect(fake.callsTo('conversations.info')).toHaveLength(2);
   });

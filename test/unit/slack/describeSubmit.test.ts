@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeSubmit } from '../../../src/bots/slack/describeSubmit.js';
-import type { Job } from '../../../src/core/store.js';
+import type { Job } from '../../../src/core/model.js';
 
 const job = {
   id: 'j1',

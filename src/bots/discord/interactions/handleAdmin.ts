@@ -1,6 +1,6 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { accountKey } from '../../../core/credits/accountKey.js';
-import type { Account } from '../../../core/store.js';
+import type { Account } from '../../../core/model.js';
 import { ADMIN_SUBCOMMAND, OPTION } from '../commands/names.js';
 import type { DiscordContext } from '../DiscordContext.js';
 import { replyEphemeral } from './replyEphemeral.js';

@@ -1,5 +1,5 @@
 import type { ButtonInteraction } from 'discord.js';
-import type { Job } from '../../../core/store.js';
+import type { Job } from '../../../core/model.js';
 import type { DiscordContext } from '../DiscordContext.js';
 import { replyEphemeral } from './replyEphemeral.js';
 import { accountOf } from './requester.js';

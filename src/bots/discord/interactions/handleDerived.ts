@@ -1,7 +1,7 @@
 import type { ButtonInteraction } from 'discord.js';
 import { deriveIntent } from '../../../core/generation/derive.js';
 import type { ReferenceSource } from '../../../core/generation/types.js';
-import type { Job } from '../../../core/store.js';
+import type { Job } from '../../../core/model.js';
 import type { DiscordContext } from '../DiscordContext.js';
 import { replyEphemeral } from './replyEphemeral.js';
 import { requester } from './requester.js';

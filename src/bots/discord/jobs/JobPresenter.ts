@@ -7,7 +7,7 @@ import { textMessage, type OutgoingMessage } from '../render/OutgoingMessage.js'
 import { resultMessage } from '../render/resultMessage.js';
 import { failureText, GENERATING_TEXT, queuedText } from '../render/statusText.js';
 import { toInteractionEdit } from '../render/toPayloads.js';
-import type { Timers } from '../timers.js';
+import type { Clock } from '../../../core/clock.js';
 import type { ChannelPoster } from './channelPoster.js';
 import { fitFiles } from './fitFiles.js';
 import { ProgressThrottle } from './ProgressThrottle.js';
@@ -20,7 +20,7 @@ export const TOKEN_LIFETIME_MS = 15 * 60_000 - 30_000;
 export const PROGRESS_INTERVAL_MS = 2_000;
 
 export interface PresenterDeps {
-  readonly timers: Timers;
+  readonly timers: Clock;
   readonly catalog: Catalog;
   readonly postToChannel: ChannelPoster;
   readonly logger: Logger;

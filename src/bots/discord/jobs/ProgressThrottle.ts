@@ -1,4 +1,4 @@
-import type { Timers } from '../timers.js';
+import type { Clock } from '../../../core/clock.js';
 
 /**
  * Passes progress text on at most once per interval, counting from `startedAt` (the deferral, which
@@ -6,7 +6,7 @@ import type { Timers } from '../timers.js';
  * when the interval ends. A job that finishes within the first interval needs no progress edit.
  */
 export class ProgressThrottle {
-  readonly #timers: Timers;
+  readonly #timers: Clock;
   readonly #intervalMs: number;
   readonly #send: (text: string) => void;
   #lastAt: number;
@@ -15,7 +15,7 @@ export class ProgressThrottle {
   #cancel: (() => void) | undefined;
   #stopped = false;
 
-  constructor(timers: Timers, intervalMs: number, send: (text: string) => void, startedAt = Number.NEGATIVE_INFINITY) {
+  constructor(timers: Clock, intervalMs: number, send: (text: string) => void, startedAt = Number.NEGATIVE_INFINITY) {
     this.#timers = timers;
     this.#lastAt = startedAt;
     this.#intervalMs = intervalMs;

@@ -1,6 +1,6 @@
-import { isUnsettled } from '../../../core/store.js';
+import { isUnsettled } from '../../../core/model.js';
 import { escapeMarkdown, time, TimestampStyles } from 'discord.js';
-import type { Account, Job, LedgerEntry } from '../../../core/store.js';
+import type { Account, Job, LedgerEntry } from '../../../core/model.js';
 import { truncate } from './truncate.js';
 
 const plural = (n: number): string => `${n} credit${n === 1 ? '' : 's'}`;

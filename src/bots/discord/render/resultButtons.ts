@@ -1,7 +1,7 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
 import type { Catalog } from '../../../core/catalog/types.js';
 import { nextResolution } from '../../../core/generation/derive.js';
-import type { Job } from '../../../core/store.js';
+import type { Job } from '../../../core/model.js';
 import { customId, type ResultAction } from '../customIds.js';
 
 function button(action: ResultAction, jobId: string, label: string, style: ButtonStyle.Secondary | ButtonStyle.Danger, disabled = false): APIButtonComponent {

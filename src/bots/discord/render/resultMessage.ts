@@ -1,5 +1,5 @@
 import type { Catalog } from '../../../core/catalog/types.js';
-import type { Account, Job } from '../../../core/store.js';
+import type { Account, Job } from '../../../core/model.js';
 import type { OutgoingFile, OutgoingMessage } from './OutgoingMessage.js';
 import { resultButtons } from './resultButtons.js';
 import { summaryEmbed } from './summaryEmbed.js';

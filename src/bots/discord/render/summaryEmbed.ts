@@ -1,5 +1,5 @@
 import type { APIEmbed } from 'discord.js';
-import type { Account, Job } from '../../../core/store.js';
+import type { Account, Job } from '../../../core/model.js';
 import { truncate } from './truncate.js';
 
 /** Nano Banana yellow. */

@@ -1,6 +1,6 @@
 import { nextResolution } from '../../../core/generation/derive.js';
 import type { JobEvent, JobListener } from '../../../core/generation/types.js';
-import type { Job } from '../../../core/store.js';
+import type { Job } from '../../../core/model.js';
 import { parseDestination, type SlackDestination } from '../destination.js';
 import { quotePrompt } from '../mrkdwn.js';
 import { openDirectChannel } from '../Notifier.js';

@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { OutputImage } from '../../../core/generation/types.js';
-import type { Job } from '../../../core/store.js';
+import type { Job } from '../../../core/model.js';
 import { truncate } from '../mrkdwn.js';
 import { resultButtons } from '../views/resultMessage.js';
 

@@ -1,5 +1,5 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
-import type { Job } from '../../../core/store.js';
+import type { Job } from '../../../core/model.js';
 import { actorOf, teamOf, type SlackActor } from '../accountOf.js';
 import type { NoticeTarget } from '../Notifier.js';
 import type { SlackContext } from '../SlackContext.js';

@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { Account, Job, JobStatus } from '../../../core/store.js';
+import type { Account, Job, JobStatus } from '../../../core/model.js';
 import { quotePrompt } from '../mrkdwn.js';
 
 const STATUS: Record<JobStatus, string> = {

@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { Account, Job } from '../../../core/store.js';
+import type { Account, Job } from '../../../core/model.js';
 import { SLACK_IDS } from '../ids.js';
 import { quotePrompt } from '../mrkdwn.js';
 

@@ -1,4 +1,5 @@
-import type { Job, Platform } from '../core/store.js';
+import type { Job } from '../core/model.js';
+import type { Platform } from '../core/vocabulary.js';
 
 /**
  * A chat platform adapter (DESIGN §2): turns platform events into core calls and job events into

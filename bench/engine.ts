@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { createCore, type Core } from '../src/app/createCore.js';
 import { parseConfig } from '../src/config.js';
-import type { ProviderErrorKind } from '../src/core/errors.js';
+import type { ProviderErrorKind } from '../src/core/errorCodes.js';
 import type { GenerationObserver } from '../src/core/generation/observer.js';
 import type { GenerationIntent } from '../src/core/generation/types.js';
 import type { Job } from '../src/core/model.js';

@@ -10,7 +10,7 @@ import pino from 'pino';
 import sharp from 'sharp';
 import { createApp } from '../src/app/createApp.js';
 import { boltLogger } from '../src/bots/slack/boltLogger.js';
-import { createSlackAdapter, slackRetryPolicies } from '../src/bots/slack/index.js';
+import { SlackAdapter, slackRetryPolicies } from '../src/bots/slack/index.js';
 import { parseConfig } from '../src/config.js';
 import type { ImageProvider } from '../src/core/providers/types.js';
 import { FAKE_BOT_ID, FAKE_BOT_USER, startFakeSlack, type FakeSlack } from '../test/fakes/slack.js';
@@ -66,7 +66,7 @@ async function measureProduct(fake: FakeSlack): Promise<number[]> {
   const app = createApp(config, {
     logger,
     provider,
-    adapters: (core, log) => [createSlackAdapter(config.slack!, core, log, { retry: slackRetryPolicies.none })],
+    adapters: (core, log) => [new SlackAdapter({ config: config.slack!, core, logger: log, retry: slackRetryPolicies.none })],
   });
   await app.start();
   let finished = 0;

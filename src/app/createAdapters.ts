@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
-import { DiscordAdapter } from '../bots/discord/index.js';
-import { createSlackAdapter } from '../bots/slack/index.js';
-import type { Config } from '../config.js';
 import type { ChatAdapter } from '../bots/ChatAdapter.js';
-import type { Core } from './createCore.js';
+import { DiscordAdapter } from '../bots/discord/index.js';
+import { SlackAdapter } from '../bots/slack/index.js';
+import type { Config } from '../config.js';
+import type { Facade } from '../core/facade/Facade.js';
 
-/** The real adapters for a configuration: one per configured platform. */
-export function createAdapters(config: Config, core: Core, logger: Logger): ChatAdapter[] {
+/** The real adapters for a configuration: one per configured platform, each given the facade. */
+export function createAdapters(config: Config, facade: Facade, logger: Logger): ChatAdapter[] {
   const adapters: ChatAdapter[] = [];
-  if (config.discord) adapters.push(new DiscordAdapter({ config: config.discord, core, logger }));
-  if (config.slack) adapters.push(createSlackAdapter(config.slack, core, logger));
+  if (config.discord) adapters.push(new DiscordAdapter({ config: config.discord, core: facade, logger }));
+  if (config.slack) adapters.push(new SlackAdapter({ config: config.slack, core: facade, logger }));
   return adapters;
 }

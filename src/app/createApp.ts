@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { Facade } from '../core/facade/Facade.js';
 import type { Job } from '../core/model.js';
 import { Metrics } from '../ops/Metrics.js';
 import { OpsServer } from '../ops/OpsServer.js';
@@ -21,7 +22,7 @@ export interface App {
 
 export type AppDeps = CoreDeps & {
   /** Builds the adapters for this configuration (the composition root passes the real ones). */
-  readonly adapters?: (core: Core, logger: Logger) => ChatAdapter[];
+  readonly adapters?: (facade: Facade, logger: Logger) => ChatAdapter[];
 };
 
 /** How often the bot looks for jobs a dead process left holding credits. */
@@ -31,8 +32,8 @@ export function createApp(config: Config, deps: AppDeps): App {
   let held = (): number => 0;
   const metrics = new Metrics({ creditsHeld: () => held() });
   const core = createCore(config, { observer: metrics, ...deps });
-  held = () => (core.db.open ? core.credits.totalHeld() : 0);
-  const adapters = deps.adapters?.(core, deps.logger) ?? [];
+  held = () => (core.admin.isOpen() ? core.credits.totalHeld() : 0);
+  const adapters = deps.adapters?.(core.facade, deps.logger) ?? [];
   const ops =
     config.httpPort === undefined
       ? undefined
@@ -40,7 +41,7 @@ export function createApp(config: Config, deps: AppDeps): App {
           registry: metrics.registry,
           logger: deps.logger,
           readiness: [
-            () => (core.db.open ? undefined : 'database closed'),
+            () => (core.admin.isOpen() ? undefined : 'database closed'),
             () => (core.generation.accepting ? undefined : 'shutting down'),
             ...adapters.map((a) => () => (a.isConnected() ? undefined : `${a.platform} not connected`)),
           ],

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { Agent, type Dispatcher } from 'undici';
 import type { Config } from '../config.js';
@@ -7,6 +6,9 @@ import { catalogFor } from '../core/catalog/catalogs.js';
 import type { Catalog } from '../core/catalog/types.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { CreditService } from '../core/credits/CreditService.js';
+import type { DatabaseAdmin } from '../core/databaseAdmin.js';
+import { createFacade } from '../core/facade/createFacade.js';
+import type { Facade } from '../core/facade/Facade.js';
 import { ConfigError, ValidationError } from '../core/errors.js';
 import { GenerationService } from '../core/generation/GenerationService.js';
 import type { GenerationObserver } from '../core/generation/observer.js';
@@ -15,16 +17,26 @@ import { defaultPriceTable, parsePriceOverrides } from '../core/pricing/priceTab
 import { createProvider } from '../core/providers/createProvider.js';
 import { defaultRetryPolicy, type RetryPolicy } from '../core/providers/retry.js';
 import type { ImageProvider } from '../core/providers/types.js';
+import { JobService } from '../core/jobs/JobService.js';
 import type { Store } from '../core/storePorts.js';
+import { sqliteAdmin } from '../db/admin.js';
 import { openDatabase } from '../db/open.js';
 import { createSqliteStore } from '../db/store.js';
 
-/** Everything below the chat adapters, built from one configuration. */
+/**
+ * Everything below the chat adapters, built from one configuration. Adapters and the CLI receive
+ * only {@link Core.facade} (and the CLI {@link Core.admin}); the rest is for the composition: start-up
+ * recovery, shutdown, metrics.
+ */
 export interface Core {
   readonly config: Config;
-  readonly db: Database.Database;
+  /** What adapters and the CLI call. */
+  readonly facade: Facade;
+  /** Backup and check of the database as a whole. */
+  readonly admin: DatabaseAdmin;
   readonly store: Store;
   readonly credits: CreditService;
+  readonly jobs: JobService;
   readonly catalog: Catalog;
   readonly prices: PriceTable;
   readonly provider: ImageProvider;
@@ -79,6 +91,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   const db = openDatabase(config.databasePath);
   const store = createSqliteStore(db);
   const credits = new CreditService({ store, clock, startingCredits: config.startingCredits });
+  const jobs = new JobService({ store, credits, clock });
   // The core's own connection pool: never undici's process-wide dispatcher, which other libraries
   // (discord.js bundles another undici) would otherwise share with a different undici version.
   const ownAgent = deps.dispatcher ? undefined : new Agent({ keepAliveTimeout: 10_000, connections: 64 });
@@ -86,6 +99,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   const provider = deps.provider ?? createProvider(config.provider, { logger: deps.logger, dispatcher });
   const generation = new GenerationService({
     credits,
+    jobs,
     provider,
     catalog,
     prices,
@@ -107,9 +121,11 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   });
   return {
     config,
-    db,
+    facade: createFacade({ generation, credits, jobs }),
+    admin: sqliteAdmin(db),
     store,
     credits,
+    jobs,
     catalog,
     prices,
     provider,

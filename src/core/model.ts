@@ -2,6 +2,7 @@
  * The domain model: accounts, the ledger and jobs as the core and its stores speak of them, and
  * the facts derived from a job (whether it still holds credits, what it cost).
  */
+import type { JobFailureCode } from './errorCodes.js';
 import type { Platform, ProviderId, Resolution } from './vocabulary.js';
 
 export type JobKind = 'imagine' | 'edit' | 'reroll' | 'upscale';
@@ -79,7 +80,7 @@ export interface Job {
   /** Credits captured at settlement. */
   readonly captured: number;
   readonly status: JobStatus;
-  readonly errorCode: string | null;
+  readonly errorCode: JobFailureCode | null;
   readonly errorMessage: string | null;
   readonly outputs: readonly StoredOutput[];
   readonly createdAt: number;
@@ -94,7 +95,18 @@ export function isUnsettled(job: Pick<Job, 'status'>): boolean {
 
 /** What a job costs its account: the credits held while it runs, those captured once settled. */
 export function creditsOf(job: Pick<Job, 'status' | 'held' | 'captured'>): number {
-  return isUnsettled(job) ? job.held : job.captured;
+  return chargeOf(job).credits;
+}
+
+/** What a job costs its account, and in which state: held while it runs, charged or nothing once settled. */
+export interface JobCharge {
+  readonly state: 'held' | 'charged' | 'nothing';
+  readonly credits: number;
+}
+
+export function chargeOf(job: Pick<Job, 'status' | 'held' | 'captured'>): JobCharge {
+  if (isUnsettled(job)) return { state: 'held', credits: job.held };
+  return job.captured > 0 ? { state: 'charged', credits: job.captured } : { state: 'nothing', credits: 0 };
 }
 
 export type NewJob = Omit<Job, 'captured' | 'errorCode' | 'errorMessage' | 'outputs' | 'startedAt' | 'finishedAt'>;

@@ -2,6 +2,7 @@
  * The store ports the core needs. `src/db` implements them on SQLite; every method is synchronous
  * because better-sqlite3 is, which lets a whole credit movement run inside one transaction.
  */
+import type { JobFailureCode } from './errorCodes.js';
 import type { Account, Job, JobStatus, LedgerEntry, NewJob, NewLedgerEntry, StoredOutput } from './model.js';
 
 export interface AccountStore {
@@ -20,17 +21,14 @@ export interface LedgerStore {
   append(entry: NewLedgerEntry): void;
   /** Newest first. */
   recent(accountKey: string, limit: number): LedgerEntry[];
-  /** Σdelta and ΣheldDelta per account, for the invariant check. */
-  sums(): { accountKey: string; delta: number; heldDelta: number }[];
 }
 
 export interface JobSettlement {
   readonly status: Extract<JobStatus, 'succeeded' | 'failed' | 'cancelled' | 'interrupted'>;
   readonly captured: number;
-  readonly errorCode: string | null;
+  readonly errorCode: JobFailureCode | null;
   readonly errorMessage: string | null;
   readonly outputs: readonly StoredOutput[];
-  readonly model?: string;
   readonly finishedAt: number;
 }
 
@@ -38,12 +36,12 @@ export interface JobStore {
   insert(job: NewJob): void;
   find(id: string): Job | undefined;
   findByIdempotencyKey(key: string): Job | undefined;
-  /** queued → running; false when the job was not queued (cancelled, settled). */
-  markRunning(id: string, at: number): boolean;
+  /** queued → running; the job as changed, or undefined when it was not queued (cancelled, settled). */
+  markRunning(id: string, at: number): Job | undefined;
   /** Writes the settlement and sets held to 0; false when the job had already settled. */
   settle(id: string, settlement: JobSettlement): boolean;
-  /** Jobs in these states, oldest first. */
-  withStatus(statuses: readonly JobStatus[]): Job[];
+  /** Queued and running jobs, oldest first. */
+  unsettled(): Job[];
   /** Newest first. */
   list(filter: { accountKey?: string; limit: number }): Job[];
 }

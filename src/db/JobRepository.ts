@@ -1,98 +1,118 @@
-import type { ProviderId } from '../core/vocabulary.js';
-import { isUnsettled, type Job, type JobKind, type JobStatus, type NewJob, type StoredOutput, type StoredRequest } from '../core/model.js';
+import type { JobFailureCode } from '../core/errorCodes.js';
+import type { Job, JobKind, JobStatus, NewJob, StoredOutput, StoredRequest } from '../core/model.js';
 import type { JobSettlement, JobStore } from '../core/storePorts.js';
-import type { Platform } from '../core/vocabulary.js';
+import type { Platform, ProviderId } from '../core/vocabulary.js';
 import { readJson, writeJson } from './json.js';
+import { columnList, namedValues } from './sqlColumns.js';
 import type { SqliteDatabase } from './types.js';
 
-/** A row of {@link COLUMNS}, read with `raw()`: arrays are cheaper to build than objects. */
-type JobRow = [
-  id: string,
-  idempotencyKey: string,
-  accountKey: string,
-  platform: Platform,
-  destination: string,
-  kind: JobKind,
-  parentId: string | null,
-  request: string,
-  provider: ProviderId,
-  model: string,
-  unitCost: number,
-  cost: number,
-  held: number,
-  captured: number,
-  status: JobStatus,
-  errorCode: string | null,
-  errorMessage: string | null,
-  outputs: string,
-  createdAt: number,
-  startedAt: number | null,
-  finishedAt: number | null,
-];
+/** A `jobs` row as SQLite holds it: snake_case columns, JSON as text. */
+interface JobRow {
+  id: string;
+  idempotency_key: string;
+  account_key: string;
+  platform: Platform;
+  destination: string;
+  kind: JobKind;
+  parent_id: string | null;
+  request: string;
+  provider: ProviderId;
+  model: string;
+  unit_cost: number;
+  cost: number;
+  held: number;
+  captured: number;
+  status: JobStatus;
+  error_code: JobFailureCode | null;
+  error_message: string | null;
+  outputs: string;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
 
-type InsertParams = [
-  id: string,
-  idempotencyKey: string,
-  accountKey: string,
-  platform: Platform,
-  destination: string,
-  kind: JobKind,
-  parentId: string | null,
-  request: string,
-  provider: ProviderId,
-  model: string,
-  unitCost: number,
-  cost: number,
-  held: number,
-  status: JobStatus,
-  createdAt: number,
-];
+/** The row ↔ object mappers: adding a column touches these two functions and the row type. */
+function toRow(job: Job): JobRow {
+  return {
+    id: job.id,
+    idempotency_key: job.idempotencyKey,
+    account_key: job.accountKey,
+    platform: job.platform,
+    destination: writeJson(job.destination),
+    kind: job.kind,
+    parent_id: job.parentId,
+    request: writeJson(job.request),
+    provider: job.provider,
+    model: job.model,
+    unit_cost: job.unitCost,
+    cost: job.cost,
+    held: job.held,
+    captured: job.captured,
+    status: job.status,
+    error_code: job.errorCode,
+    error_message: job.errorMessage,
+    outputs: writeJson(job.outputs),
+    created_at: job.createdAt,
+    started_at: job.startedAt,
+    finished_at: job.finishedAt,
+  };
+}
 
-type SettleParams = [
-  status: JobSettlement['status'],
-  captured: number,
-  errorCode: string | null,
-  errorMessage: string | null,
-  outputs: string,
-  model: string | null,
-  finishedAt: number,
-  id: string,
-];
+function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    idempotencyKey: row.idempotency_key,
+    accountKey: row.account_key,
+    platform: row.platform,
+    destination: readJson<Record<string, unknown>>(row.destination),
+    kind: row.kind,
+    parentId: row.parent_id,
+    request: readJson<StoredRequest>(row.request),
+    provider: row.provider,
+    model: row.model,
+    unitCost: row.unit_cost,
+    cost: row.cost,
+    held: row.held,
+    captured: row.captured,
+    status: row.status,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    outputs: readJson<StoredOutput[]>(row.outputs),
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
 
-const COLUMNS =
-  'id, idempotency_key, account_key, platform, destination, kind, parent_id, request, provider, model, ' +
-  'unit_cost, cost, held, captured, status, error_code, error_message, outputs, created_at, started_at, finished_at';
+/** Every column, in the order of {@link JobRow}; the SQL below is built from it. */
+const COLUMNS = [
+  'id', 'idempotency_key', 'account_key', 'platform', 'destination', 'kind', 'parent_id', 'request', 'provider',
+  'model', 'unit_cost', 'cost', 'held', 'captured', 'status', 'error_code', 'error_message', 'outputs',
+  'created_at', 'started_at', 'finished_at',
+] as const satisfies readonly (keyof JobRow)[];
+const ALL = columnList(COLUMNS);
 
-/**
- * The SQL this repository runs, exported so tests can check its query plans. Parameters are
- * positional (binding by name costs a property lookup per parameter on every call).
- */
+type SettleParams = Pick<JobRow, 'id' | 'status' | 'captured' | 'error_code' | 'error_message' | 'outputs' | 'finished_at'>;
+
+/** The SQL this repository runs, exported so tests can check its query plans. Parameters are named. */
 export const jobSql = {
-  insert:
-    'INSERT INTO jobs (id, idempotency_key, account_key, platform, destination, kind, parent_id, request, ' +
-    'provider, model, unit_cost, cost, held, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-  find: `SELECT ${COLUMNS} FROM jobs WHERE id = ?`,
-  findByIdempotencyKey: `SELECT ${COLUMNS} FROM jobs WHERE idempotency_key = ?`,
-  markRunning: "UPDATE jobs SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'",
+  insert: `INSERT INTO jobs (${ALL}) VALUES (${namedValues(COLUMNS)})`,
+  find: `SELECT ${ALL} FROM jobs WHERE id = @id`,
+  findByIdempotencyKey: `SELECT ${ALL} FROM jobs WHERE idempotency_key = @key`,
+  markRunning: `UPDATE jobs SET status = 'running', started_at = @at WHERE id = @id AND status = 'queued' RETURNING ${ALL}`,
   // The status guard makes settlement exactly-once even if a caller skipped its own check.
   settle:
-    'UPDATE jobs SET status = ?, held = 0, captured = ?, error_code = ?, error_message = ?, outputs = ?, ' +
-    "model = COALESCE(?, model), finished_at = ? WHERE id = ? AND status IN ('queued', 'running')",
+    'UPDATE jobs SET status = @status, held = 0, captured = @captured, error_code = @error_code, ' +
+    "error_message = @error_message, outputs = @outputs, finished_at = @finished_at WHERE id = @id AND status IN ('queued', 'running')",
   // Queued and running jobs, oldest first, from the partial index jobs_unsettled: the WHERE repeats
-  // the index's condition word for word, which is what lets SQLite use it. The statuses travel as a
-  // JSON array.
-  unsettled:
-    `SELECT ${COLUMNS} FROM jobs WHERE status IN ('queued', 'running') ` +
-    'AND status IN (SELECT value FROM json_each(?)) ORDER BY created_at, rowid',
-  // Any other set of statuses (the product asks for none: no index, so it reads the whole table).
-  withStatus:
-    `SELECT ${COLUMNS} FROM jobs WHERE status IN (SELECT value FROM json_each(?)) ORDER BY created_at, rowid`,
+  // the index's condition word for word, which is what lets SQLite use it.
+  unsettled: `SELECT ${ALL} FROM jobs WHERE status IN ('queued', 'running') ORDER BY created_at, rowid`,
   // Newest first is insertion order: rowids only grow.
-  listByAccount: `SELECT ${COLUMNS} FROM jobs WHERE account_key = ? ORDER BY rowid DESC LIMIT ?`,
-  list: `SELECT ${COLUMNS} FROM jobs ORDER BY rowid DESC LIMIT ?`,
+  listByAccount: `SELECT ${ALL} FROM jobs WHERE account_key = @accountKey ORDER BY rowid DESC LIMIT @limit`,
+  list: `SELECT ${ALL} FROM jobs ORDER BY rowid DESC LIMIT @limit`,
 } as const;
 
-/** {@link JobStore} on SQLite. JSON columns are parsed and serialized here. */
+/** {@link JobStore} on SQLite. */
 export class JobRepository implements JobStore {
   readonly #insert;
   readonly #find;
@@ -100,107 +120,63 @@ export class JobRepository implements JobStore {
   readonly #markRunning;
   readonly #settle;
   readonly #unsettled;
-  readonly #withStatus;
   readonly #listByAccount;
   readonly #list;
 
   constructor(db: SqliteDatabase) {
-    this.#insert = db.prepare<InsertParams>(jobSql.insert);
-    this.#find = db.prepare<[id: string], JobRow>(jobSql.find).raw();
-    this.#findByIdempotencyKey = db.prepare<[key: string], JobRow>(jobSql.findByIdempotencyKey).raw();
-    this.#markRunning = db.prepare<[at: number, id: string]>(jobSql.markRunning);
-    this.#settle = db.prepare<SettleParams>(jobSql.settle);
-    this.#unsettled = db.prepare<[statuses: string], JobRow>(jobSql.unsettled).raw();
-    this.#withStatus = db.prepare<[statuses: string], JobRow>(jobSql.withStatus).raw();
-    this.#listByAccount = db.prepare<[accountKey: string, limit: number], JobRow>(jobSql.listByAccount).raw();
-    this.#list = db.prepare<[limit: number], JobRow>(jobSql.list).raw();
+    this.#insert = db.prepare<[JobRow]>(jobSql.insert);
+    this.#find = db.prepare<[{ id: string }], JobRow>(jobSql.find);
+    this.#findByIdempotencyKey = db.prepare<[{ key: string }], JobRow>(jobSql.findByIdempotencyKey);
+    this.#markRunning = db.prepare<[{ id: string; at: number }], JobRow>(jobSql.markRunning);
+    this.#settle = db.prepare<[SettleParams]>(jobSql.settle);
+    this.#unsettled = db.prepare<[], JobRow>(jobSql.unsettled);
+    this.#listByAccount = db.prepare<[{ accountKey: string; limit: number }], JobRow>(jobSql.listByAccount);
+    this.#list = db.prepare<[{ limit: number }], JobRow>(jobSql.list);
   }
 
   insert(job: NewJob): void {
     this.#insert.run(
-      job.id,
-      job.idempotencyKey,
-      job.accountKey,
-      job.platform,
-      writeJson(job.destination),
-      job.kind,
-      job.parentId,
-      writeJson(job.request),
-      job.provider,
-      job.model,
-      job.unitCost,
-      job.cost,
-      job.held,
-      job.status,
-      job.createdAt,
+      toRow({ ...job, captured: 0, errorCode: null, errorMessage: null, outputs: [], startedAt: null, finishedAt: null }),
     );
   }
 
   find(id: string): Job | undefined {
-    const row = this.#find.get(id);
+    const row = this.#find.get({ id });
     return row && toJob(row);
   }
 
   findByIdempotencyKey(key: string): Job | undefined {
-    const row = this.#findByIdempotencyKey.get(key);
+    const row = this.#findByIdempotencyKey.get({ key });
     return row && toJob(row);
   }
 
-  markRunning(id: string, at: number): boolean {
-    return this.#markRunning.run(at, id).changes === 1;
+  markRunning(id: string, at: number): Job | undefined {
+    const row = this.#markRunning.get({ id, at });
+    return row && toJob(row);
   }
 
   settle(id: string, settlement: JobSettlement): boolean {
-    const { changes } = this.#settle.run(
-      settlement.status,
-      settlement.captured,
-      settlement.errorCode,
-      settlement.errorMessage,
-      writeJson(settlement.outputs),
-      settlement.model ?? null,
-      settlement.finishedAt,
+    const { changes } = this.#settle.run({
       id,
-    );
+      status: settlement.status,
+      captured: settlement.captured,
+      error_code: settlement.errorCode,
+      error_message: settlement.errorMessage,
+      outputs: writeJson(settlement.outputs),
+      finished_at: settlement.finishedAt,
+    });
     return changes === 1;
   }
 
-  withStatus(statuses: readonly JobStatus[]): Job[] {
-    const unsettled = statuses.every((status) => isUnsettled({ status }));
-    return (unsettled ? this.#unsettled : this.#withStatus).all(writeJson(statuses)).map(toJob);
+  unsettled(): Job[] {
+    return this.#unsettled.all().map(toJob);
   }
 
   list(filter: { accountKey?: string; limit: number }): Job[] {
     const rows =
       filter.accountKey === undefined
-        ? this.#list.all(filter.limit)
-        : this.#listByAccount.all(filter.accountKey, filter.limit);
+        ? this.#list.all({ limit: filter.limit })
+        : this.#listByAccount.all({ accountKey: filter.accountKey, limit: filter.limit });
     return rows.map(toJob);
   }
-}
-
-/** Indexes into {@link JobRow} follow {@link COLUMNS}. */
-function toJob(row: JobRow): Job {
-  return {
-    id: row[0],
-    idempotencyKey: row[1],
-    accountKey: row[2],
-    platform: row[3],
-    destination: readJson<Record<string, unknown>>(row[4]),
-    kind: row[5],
-    parentId: row[6],
-    request: readJson<StoredRequest>(row[7]),
-    provider: row[8],
-    model: row[9],
-    unitCost: row[10],
-    cost: row[11],
-    held: row[12],
-    captured: row[13],
-    status: row[14],
-    errorCode: row[15],
-    errorMessage: row[16],
-    outputs: readJson<StoredOutput[]>(row[17]),
-    createdAt: row[18],
-    startedAt: row[19],
-    finishedAt: row[20],
-  };
 }

@@ -1,41 +1,5 @@
-import type { JobStatus } from '../core/model.js';
+import type { AccountMismatch, DatabaseCheck, JobMismatch } from '../core/databaseAdmin.js';
 import type { SqliteDatabase } from './types.js';
-
-/** An account whose balance or held credits disagree with its ledger or its unsettled jobs. */
-export interface AccountMismatch {
-  readonly accountKey: string;
-  readonly balance: number;
-  readonly held: number;
-  /** Σledger.delta: must equal balance. */
-  readonly ledgerDelta: number;
-  /** Σledger.held_delta: must equal held. */
-  readonly ledgerHeldDelta: number;
-  /** Σjobs.held over queued/running jobs: must equal held. */
-  readonly jobsHeld: number;
-}
-
-/** A job whose ledger rows do not add up: one hold of its cost, then at most one capture and one release. */
-export interface JobMismatch {
-  readonly jobId: string;
-  readonly accountKey: string;
-  readonly status: JobStatus;
-  readonly cost: number;
-  readonly held: number;
-  readonly captured: number;
-  readonly ledgerHeld: number;
-  readonly ledgerCaptured: number;
-  readonly ledgerReleased: number;
-}
-
-/** What `db check` reports. Empty lists and `integrity: 'ok'` mean a healthy database. */
-export interface DatabaseCheck {
-  /** SQLite's `integrity_check` and `foreign_key_check`: `'ok'`, or every problem found. */
-  readonly integrity: 'ok' | string[];
-  /** Accounts breaking Σdelta = balance, ΣheldDelta = held or held = Σ unsettled jobs' held. */
-  readonly invariant: AccountMismatch[];
-  /** Jobs whose hold/capture/release rows disagree with the job row. */
-  readonly jobs: JobMismatch[];
-}
 
 const ACCOUNT_MISMATCHES = `
   SELECT a.key AS accountKey, a.balance, a.held,

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ProviderErrorKind } from '../core/errors.js';
+import type { ProviderErrorKind } from '../core/errorCodes.js';
 import type { GenerationObserver } from '../core/generation/observer.js';
 import type { Job } from '../core/model.js';
 

@@ -63,7 +63,7 @@ export class DiscordAdapter implements ChatAdapter {
     this.#post = restChannelPoster(this.#client.rest);
     this.#forms = new PendingForms(clock);
     this.#adminIds = new Set(options.config.adminIds);
-    this.#presenters = new Presenters({ timers: clock, catalog: options.core.catalog, postToChannel: this.#post, logger: this.#logger });
+    this.#presenters = new Presenters({ clock, core: options.core, postToChannel: this.#post, logger: this.#logger });
     this.#client.on(Events.InteractionCreate, (interaction) => {
       void handleSafely(this.#contextFor(interaction), interaction);
     });

@@ -1,16 +1,10 @@
 import type { Logger } from 'pino';
-import type { Catalog } from '../../core/catalog/types.js';
-import type { CreditService } from '../../core/credits/CreditService.js';
-import type { GenerationService } from '../../core/generation/GenerationService.js';
+import type { Facade } from '../../core/facade/Facade.js';
 import type { Presenters } from './jobs/Presenters.js';
 import type { PendingForms } from './PendingForms.js';
 
-/** The core use-cases the Discord adapter calls. */
-export interface DiscordCore {
-  readonly generation: GenerationService;
-  readonly credits: CreditService;
-  readonly catalog: Catalog;
-}
+/** The core as the Discord adapter sees it: the application facade. */
+export type DiscordCore = Facade;
 
 /** What every interaction handler receives. */
 export interface DiscordContext {

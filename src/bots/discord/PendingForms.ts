@@ -19,15 +19,15 @@ const MAX_FORMS = 5_000;
  * Memory only: after a restart the user opens the modal again.
  */
 export class PendingForms {
-  readonly #timers: Clock;
+  readonly #clock: Clock;
   readonly #forms = new Map<string, { form: MessageEditForm; expiresAt: number }>();
 
-  constructor(timers: Clock) {
-    this.#timers = timers;
+  constructor(clock: Clock) {
+    this.#clock = clock;
   }
 
   put(id: string, form: MessageEditForm): void {
-    const now = this.#timers.now();
+    const now = this.#clock.now();
     for (const [key, entry] of this.#forms) if (entry.expiresAt <= now || this.#forms.size >= MAX_FORMS) this.#forms.delete(key);
     this.#forms.set(id, { form, expiresAt: now + FORM_TTL_MS });
   }
@@ -37,6 +37,6 @@ export class PendingForms {
     const entry = this.#forms.get(id);
     if (!entry || entry.form.userId !== userId) return undefined;
     this.#forms.delete(id);
-    return entry.expiresAt > this.#timers.now() ? entry.form : undefined;
+    return entry.expiresAt > this.#clock.now() ? entry.form : undefined;
   }
 }

@@ -1,14 +1,14 @@
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { Core } from '../../app/createCore.js';
+import type { Facade } from '../../core/facade/Facade.js';
 import type { ChannelAccess } from './ChannelAccess.js';
 import type { Inflight } from './Inflight.js';
 import type { Notifier } from './Notifier.js';
 import type { Once } from './Once.js';
 import type { SlackFiles } from './SlackFiles.js';
 
-/** The part of the core the Slack adapter uses: submit jobs, read credits, read the catalog. */
-export type SlackCore = Pick<Core, 'generation' | 'credits' | 'catalog'>;
+/** The core as the Slack adapter sees it: the application facade. */
+export type SlackCore = Facade;
 
 /** What every Slack handler is given; built once per adapter. */
 export interface SlackContext {

@@ -1,3 +1,3 @@
-export { createSlackAdapter, type SlackAdapter, type SlackAdapterOptions } from './createSlackAdapter.js';
+export { SlackAdapter, type SlackAdapterOptions } from './SlackAdapter.js';
 export { slackRetryPolicies, type SlackRetryPolicy } from './retryPolicies.js';
 export { SLACK_IDS } from './ids.js';

@@ -1,5 +1,5 @@
-import { catalogRatios, catalogResolutions, modelResolutions } from '../../core/catalog/offered.js';
-import type { Catalog, CatalogModel } from '../../core/catalog/types.js';
+import { catalogRatios, catalogResolutions } from '../../core/catalog/offered.js';
+import type { Catalog } from '../../core/catalog/types.js';
 import type { GenerationOptions } from '../../core/generation/types.js';
 
 /** `/imagine` flags, by name and alias. */
@@ -23,9 +23,9 @@ export type ParsedImagine =
 const FLAG_TOKEN = /^(?:--|—|–)([a-z]+)(?:=(.*))?$/i;
 
 /**
- * Parses `/imagine <prompt> [--ar 16:9] [--res 2K] [--model NAME] [--n 2]` against the catalog, so
- * an unknown flag or value gets a usage message that lists what is allowed. Pricing and the final
- * validation stay in the core.
+ * Splits `/imagine <prompt> [--ar 16:9] [--res 2K] [--model NAME] [--n 2]` into the prompt and the
+ * options. It only tokenises: an unknown, repeated or empty flag gets the usage text; whether a
+ * model, ratio, resolution or count is allowed is the core's to say (`resolveRequest`).
  */
 export function parseImagineText(text: string, catalog: Catalog): ParsedImagine {
   const tokens = text.trim().split(/\s+/).filter(Boolean);
@@ -46,36 +46,13 @@ export function parseImagineText(text: string, catalog: Catalog): ParsedImagine 
     if (value === undefined || value === '' || FLAG_TOKEN.test(value)) return usage(catalog, `\`--${flag}\` needs a value.`);
     values[flag] = value;
   }
-  const prompt = words.join(' ');
-  if (prompt === '') return usage(catalog, 'Say what to draw.');
-
-  let model: CatalogModel | undefined;
-  if (values.model !== undefined) {
-    model = catalog.models.find((m) => m.name.toLowerCase() === values.model!.toLowerCase());
-    if (!model) return usage(catalog, `Unknown model \`${values.model}\`.`);
-  }
   const options: { aspectRatio?: string; resolution?: string; model?: string; count?: number } = {};
-  if (model) options.model = model.name;
-  if (values.ar !== undefined) {
-    const allowed = model ? model.aspectRatios : catalogRatios(catalog);
-    if (!allowed.includes(values.ar)) return usage(catalog, `\`${values.ar}\` is not an aspect ratio ${model ? model.name : 'this bot'} offers.`);
-    options.aspectRatio = values.ar;
-  }
-  if (values.res !== undefined) {
-    const wanted = values.res.toUpperCase();
-    const allowed = model ? modelResolutions(model) : catalogResolutions(catalog);
-    const found = allowed.find((r) => r === wanted);
-    if (!found) return usage(catalog, `\`${values.res}\` is not a resolution ${model ? model.name : 'this bot'} offers.`);
-    options.resolution = found;
-  }
-  if (values.n !== undefined) {
-    const count = Number(values.n);
-    if (!/^\d+$/.test(values.n) || count < 1 || count > catalog.maxCount) {
-      return usage(catalog, `\`--n\` must be a whole number from 1 to ${catalog.maxCount}.`);
-    }
-    options.count = count;
-  }
-  return { ok: true, prompt, options };
+  if (values.model !== undefined) options.model = values.model;
+  if (values.ar !== undefined) options.aspectRatio = values.ar;
+  if (values.res !== undefined) options.resolution = values.res;
+  // Not a number at all (NaN) is refused by the core like any count outside its range.
+  if (values.n !== undefined) options.count = Number(values.n);
+  return { ok: true, prompt: words.join(' '), options };
 }
 
 /** The `/imagine` usage text, listing the values this catalog allows. */
@@ -91,5 +68,10 @@ export function imagineUsage(catalog: Catalog): string {
 }
 
 function usage(catalog: Catalog, problem: string): ParsedImagine {
-  return { ok: false, message: `${problem}\n${imagineUsage(catalog)}` };
+  return { ok: false, message: withUsage(catalog, problem) };
+}
+
+/** A problem with the command, followed by the usage text. */
+export function withUsage(catalog: Catalog, problem: string): string {
+  return `${problem}\n${imagineUsage(catalog)}`;
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Core } from '../../app/createCore.js';
+import type { CliCore } from '../CliCore.js';
 import type { Account } from '../../core/model.js';
 import { accountArg } from '../accountArg.js';
 import type { CliIO } from '../io.js';
@@ -13,7 +13,7 @@ function print(io: CliIO, account: Account, json: boolean): void {
 }
 
 /** `credits show [account] [--json]`, `credits grant|set <account> <amount> [--reason TEXT] [--json]` */
-export function creditsCommand(core: Core, argv: readonly string[], io: CliIO, osUser: string): number {
+export function creditsCommand(core: CliCore, argv: readonly string[], io: CliIO, osUser: string): number {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -27,17 +27,17 @@ export function creditsCommand(core: Core, argv: readonly string[], io: CliIO, o
   switch (verb) {
     case 'show': {
       if (amount !== undefined) throw new UsageError('credits show takes no amount');
-      print(io, core.credits.ensureAccount(key), values.json);
+      print(io, core.facade.credits.show(key, { ledger: 0 }).account, values.json);
       return 0;
     }
     case 'grant': {
       const n = parseWhole(amount, 'amount', 1);
-      print(io, core.credits.grant(key, n, { actor: actor(osUser), reason }), values.json);
+      print(io, core.facade.credits.grant(key, n, { actor: actor(osUser), reason }), values.json);
       return 0;
     }
     case 'set': {
       const n = parseWhole(amount, 'amount', 0);
-      print(io, core.credits.set(key, n, { actor: actor(osUser), reason }), values.json);
+      print(io, core.facade.credits.set(key, n, { actor: actor(osUser), reason }), values.json);
       return 0;
     }
     default:

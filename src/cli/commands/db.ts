@@ -1,12 +1,10 @@
 import { parseArgs } from 'node:util';
-import type { Core } from '../../app/createCore.js';
-import { backupDatabase } from '../../db/backup.js';
-import { checkDatabase } from '../../db/check.js';
+import type { CliCore } from '../CliCore.js';
 import type { CliIO } from '../io.js';
 import { UsageError } from '../usage.js';
 
 /** `db backup FILE | db migrate | db check [--json]` */
-export async function dbCommand(core: Core, argv: readonly string[], io: CliIO): Promise<number> {
+export async function dbCommand(core: CliCore, argv: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -17,17 +15,17 @@ export async function dbCommand(core: Core, argv: readonly string[], io: CliIO):
   switch (verb) {
     case 'backup': {
       if (!file) throw new UsageError('usage: db backup FILE');
-      await backupDatabase(core.db, file);
+      await core.admin.backup(file);
       io.out(`backed up ${core.config.databasePath} to ${file}`);
       return 0;
     }
     case 'migrate': {
       // Opening the database applied every pending migration.
-      io.out(`database ${core.config.databasePath} is at schema version ${String(core.db.pragma('user_version', { simple: true }))}`);
+      io.out(`database ${core.config.databasePath} is at schema version ${core.admin.schemaVersion()}`);
       return 0;
     }
     case 'check': {
-      const report = checkDatabase(core.db);
+      const report = core.admin.check();
       const ok = report.integrity === 'ok' && report.invariant.length === 0 && report.jobs.length === 0;
       if (values.json) io.out(JSON.stringify({ ok, ...report }));
       else {

@@ -1,5 +1,5 @@
 import { REST } from 'discord.js';
-import type { Core } from '../../app/createCore.js';
+import type { CliCore } from '../CliCore.js';
 import { buildCommands, registerCommands } from '../../bots/discord/index.js';
 import { redactTokens } from '../../bots/discord/logSafe.js';
 import { makeRequest } from '../../bots/discord/restRequest.js';
@@ -11,7 +11,7 @@ import { UsageError } from '../usage.js';
  * `discord register`: makes the registered slash and message commands match the code (to
  * `DISCORD_GUILD_ID`, or globally) without starting the bot. Nothing is sent when they already match.
  */
-export async function discordCommand(core: Core, argv: readonly string[], io: CliIO): Promise<number> {
+export async function discordCommand(core: CliCore, argv: readonly string[], io: CliIO): Promise<number> {
   const [verb, ...extra] = argv;
   if (verb !== 'register') throw new UsageError(`discord takes register, got ${JSON.stringify(verb ?? '')}`);
   if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`);
@@ -21,7 +21,7 @@ export async function discordCommand(core: Core, argv: readonly string[], io: Cl
   }
   const rest = new REST({ api: discord.apiUrl, makeRequest }).setToken(discord.token);
   try {
-    const outcome = await registerCommands(rest, discord, buildCommands(core.catalog));
+    const outcome = await registerCommands(rest, discord, buildCommands(core.facade.catalog));
     io.out(
       outcome.changed
         ? `registered ${outcome.count} commands (${outcome.scope})`

@@ -1,9 +1,10 @@
+import { idempotencyKey } from '../../core/credits/accountKey.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import type { Core } from '../../app/createCore.js';
+import type { CliCore } from '../CliCore.js';
 import type { JobEvent, OutputImage } from '../../core/generation/types.js';
 import { accountArg } from '../accountArg.js';
 import type { CliIO } from '../io.js';
@@ -25,7 +26,7 @@ async function asPng(image: OutputImage): Promise<Buffer> {
  * `generate "<prompt>" …`: runs one real job through the generation engine for a local account and
  * writes the PNG(s). Resolves to the exit code.
  */
-export async function generateCommand(core: Core, argv: readonly string[], io: CliIO, osUser: string): Promise<number> {
+export async function generateCommand(core: CliCore, argv: readonly string[], io: CliIO, osUser: string): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -58,9 +59,9 @@ export async function generateCommand(core: Core, argv: readonly string[], io: C
 
   let finish: (event: JobEvent & { type: 'succeeded' | 'failed' }) => void = () => undefined;
   const done = new Promise<JobEvent & { type: 'succeeded' | 'failed' }>((resolve) => (finish = resolve));
-  const outcome = core.generation.submit(
+  const outcome = core.facade.submit(
     {
-      idempotencyKey: `cli:${randomUUID()}`,
+      idempotencyKey: idempotencyKey.cli(randomUUID()),
       accountKey,
       platform: 'cli',
       displayName: accountKey.slice(4),

@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
-import type { Core } from '../../app/createCore.js';
+import type { CliCore } from '../CliCore.js';
 import { creditsOf } from '../../core/model.js';
 import { accountArg } from '../accountArg.js';
 import type { CliIO } from '../io.js';
 import { parseWhole, UsageError } from '../usage.js';
 
 /** `jobs list [--account A] [--limit N] [--json]` */
-export function jobsCommand(core: Core, argv: readonly string[], io: CliIO): number {
+export function jobsCommand(core: CliCore, argv: readonly string[], io: CliIO): number {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -14,7 +14,7 @@ export function jobsCommand(core: Core, argv: readonly string[], io: CliIO): num
   });
   if (positionals[0] !== 'list' || positionals.length > 1) throw new UsageError('usage: jobs list [--account A] [--limit N] [--json]');
   const limit = values.limit === undefined ? 20 : parseWhole(values.limit, '--limit', 1);
-  const jobs = core.credits.listJobs({
+  const jobs = core.facade.jobs.history({
     ...(values.account !== undefined ? { accountKey: accountArg(values.account) } : {}),
     limit: Math.min(limit, 1000),
   });

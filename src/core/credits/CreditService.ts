@@ -11,15 +11,13 @@ import type {
   CreditServiceOptions,
   HoldInput,
   HoldResult,
-  JobListFilter,
   SettleInput,
   SettleResult,
 } from './types.js';
 
 /** The actor named on ledger rows the product writes by itself. */
 const SYSTEM = 'system';
-const INTERRUPTED_MESSAGE = 'The bot restarted before this job finished; your credits were returned.';
-const MAX_LIST = 1000;
+const MAX_LEDGER_ROWS = 1000;
 
 /**
  * Credits: accounts, the append-only ledger and the hold → capture/release life of a job's cost
@@ -148,11 +146,6 @@ export class CreditService {
     });
   }
 
-  /** queued → running. False when the job is no longer queued (cancelled or settled). */
-  markRunning(jobId: string): boolean {
-    return this.#store.jobs.markRunning(jobId, this.#clock.now());
-  }
-
   /**
    * Settles a queued or running job exactly once: captures `min(held, delivered × unitCost)`, releases
    * the rest to the balance, and records status, error, outputs and finish time. A second call returns
@@ -167,43 +160,6 @@ export class CreditService {
     });
   }
 
-  /**
-   * Cancels a job that has not started, releasing its whole hold. A running or settled job is left
-   * alone and returned with `settled: false` (a running job settles when its provider call ends).
-   * @throws AppError `job_not_found`
-   */
-  cancel(jobId: string): SettleResult {
-    return this.#store.transaction(() => {
-      const job = this.#job(jobId);
-      if (job.status !== 'queued') return { settled: false, job };
-      return this.#settle(job, {
-        delivered: 0,
-        status: 'cancelled',
-        errorCode: 'cancelled',
-        errorMessage: 'Cancelled before it started; your credits were returned.',
-      });
-    });
-  }
-
-  /**
-   * Settles unfinished jobs a dead process left queued or running as `interrupted`, releasing their
-   * holds. Returns those jobs (now settled) so the adapters can tell their users.
-   * @param orphaned - which unfinished jobs to take; every one when omitted.
-   */
-  recoverInterrupted(orphaned: (job: Job) => boolean = () => true): Job[] {
-    return this.#store.transaction(() =>
-      this.#store.jobs.withStatus(['queued', 'running']).filter(orphaned).map((job) => {
-        const result = this.#settle(job, {
-          delivered: 0,
-          status: 'interrupted',
-          errorCode: 'interrupted',
-          errorMessage: INTERRUPTED_MESSAGE,
-        });
-        return result.job;
-      }),
-    );
-  }
-
   /** The account, or undefined when the key was never seen (nothing is created). */
   account(key: string): Account | undefined {
     platformOf(key);
@@ -213,23 +169,7 @@ export class CreditService {
   /** The account's latest ledger rows, newest first. */
   recentLedger(key: string, limit = 10): LedgerEntry[] {
     platformOf(key);
-    return this.#store.ledger.recent(key, requireCount(limit, 'The limit', 1, MAX_LIST));
-  }
-
-  /** Jobs, newest first, optionally of one account. */
-  listJobs(filter: JobListFilter = {}): Job[] {
-    const limit = requireCount(filter.limit ?? 20, 'The limit', 1, MAX_LIST);
-    if (filter.accountKey === undefined) return this.#store.jobs.list({ limit });
-    platformOf(filter.accountKey);
-    return this.#store.jobs.list({ accountKey: filter.accountKey, limit });
-  }
-
-  /**
-   * One job, or undefined.
-   * @param by - `'idempotency'` looks `key` up as the platform's idempotency key instead of the job id.
-   */
-  job(key: string, by: 'id' | 'idempotency' = 'id'): Job | undefined {
-    return by === 'id' ? this.#store.jobs.find(key) : this.#store.jobs.findByIdempotencyKey(key);
+    return this.#store.ledger.recent(key, requireCount(limit, 'The limit', 1, MAX_LEDGER_ROWS));
   }
 
   /** Credits held over all accounts (the `credits_held` gauge). */
@@ -270,7 +210,6 @@ export class CreditService {
       errorCode: input.errorCode ?? (empty ? 'no_output' : null),
       errorMessage: input.errorMessage ?? (empty ? 'The provider returned no images.' : null),
       outputs: input.outputs ?? [],
-      ...(input.model !== undefined && { model: input.model }),
       finishedAt: this.#clock.now(),
     };
     if (!this.#store.jobs.settle(job.id, settlement)) return { settled: false, job: this.#job(job.id) };
@@ -281,7 +220,7 @@ export class CreditService {
     const system = { actor: SYSTEM };
     if (captured > 0) this.#store.ledger.append(entry(job.accountKey, 'capture', 0, -captured, job.id, system, at));
     if (released > 0) this.#store.ledger.append(entry(job.accountKey, 'release', released, -released, job.id, system, at));
-    return { settled: true, job: settledJob(job, settlement), account, captured, released };
+    return { settled: true, job: { ...job, ...settlement, held: 0 }, account, captured, released };
   }
 
   /** One credit movement: the account row and its ledger row, always together. Returns the account. */
@@ -322,31 +261,4 @@ function entry(
   at: number,
 ): NewLedgerEntry {
   return { accountKey, kind, delta, heldDelta, jobId, actor: action.actor, reason: action.reason ?? null, at };
-}
-
-/** The job as `JobStore.settle` left it (every field listed: one object shape, no spread). */
-function settledJob(job: Job, settlement: JobSettlement): Job {
-  return {
-    id: job.id,
-    idempotencyKey: job.idempotencyKey,
-    accountKey: job.accountKey,
-    platform: job.platform,
-    destination: job.destination,
-    kind: job.kind,
-    parentId: job.parentId,
-    request: job.request,
-    provider: job.provider,
-    model: settlement.model ?? job.model,
-    unitCost: job.unitCost,
-    cost: job.cost,
-    held: 0,
-    captured: settlement.captured,
-    status: settlement.status,
-    errorCode: settlement.errorCode,
-    errorMessage: settlement.errorMessage,
-    outputs: settlement.outputs,
-    createdAt: job.createdAt,
-    startedAt: job.startedAt,
-    finishedAt: settlement.finishedAt,
-  };
 }

@@ -65,3 +65,20 @@ function check(key: string): string {
   platformOf(key);
   return key;
 }
+
+/**
+ * Builds idempotency keys, one spelling per platform action (DESIGN §3 step 1): the same action
+ * delivered twice names the same job, and the keys of two platforms never collide.
+ */
+export const idempotencyKey = {
+  /** A Discord interaction: its id is unique and redelivered unchanged. */
+  discord: (interactionId: string): string => `discord:${interactionId}`,
+  /** A Slack slash command: its trigger id. */
+  slackCommand: (triggerId: string): string => `slack:trigger:${triggerId}`,
+  /** A Slack modal submission: the view id. */
+  slackView: (viewId: string): string => `slack:view:${viewId}`,
+  /** A Slack button click: who clicked, and the click's `action_ts`. */
+  slackAction: (team: string, user: string, actionTs: string): string => `slack:action:${team}:${user}:${actionTs}`,
+  /** A CLI run: a random id, since nothing redelivers it. */
+  cli: (runId: string): string => `cli:${runId}`,
+} as const;

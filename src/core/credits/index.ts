@@ -6,7 +6,6 @@ export type {
   CreditServiceOptions,
   HoldInput,
   HoldResult,
-  JobListFilter,
   SettleInput,
   SettleResult,
 } from './types.js';

@@ -1,3 +1,4 @@
+import type { JobFailureCode } from '../errorCodes.js';
 import type { Clock } from '../clock.js';
 import type { Account, Job, NewJob, StoredOutput } from '../model.js';
 import type { JobSettlement, Store } from '../storePorts.js';
@@ -59,12 +60,10 @@ export interface SettleInput {
   readonly delivered: number;
   /** `succeeded` with nothing delivered is recorded as `failed`. */
   readonly status: JobSettlement['status'];
-  readonly errorCode?: string | null;
+  readonly errorCode?: JobFailureCode | null;
   readonly errorMessage?: string | null;
   /** @defaultValue [] */
   readonly outputs?: readonly StoredOutput[];
-  /** The model the provider says it used, when it differs from the requested one. */
-  readonly model?: string;
 }
 
 /** The outcome of {@link CreditService.settle}: `settled: false` when the job had already settled. */
@@ -79,10 +78,3 @@ export type SettleResult =
       /** Credits returned to the balance. */
       readonly released: number;
     };
-
-/** Filter for {@link CreditService.listJobs}. */
-export interface JobListFilter {
-  readonly accountKey?: string;
-  /** @defaultValue 20 */
-  readonly limit?: number;
-}

@@ -3,29 +3,24 @@ import type { Dispatcher } from 'undici';
 import type { Catalog } from '../catalog/types.js';
 import type { Clock } from '../clock.js';
 import type { CreditService } from '../credits/CreditService.js';
+import type { SettleResult } from '../credits/types.js';
+import type { JobFailureCode } from '../errorCodes.js';
 import { AppError, ImageError, ProviderError, ValidationError } from '../errors.js';
+import { describeFailure, insufficientCreditsText, JOB_FAILURE_TEXT, REFUSAL_TEXT } from '../userText.js';
+import type { JobService } from '../jobs/JobService.js';
+import type { Account, Job, StoredOutput } from '../model.js';
 import type { PriceTable } from '../pricing/defaultPrices.js';
 import type { RetryPolicy } from '../providers/retry.js';
 import type { ImageProvider } from '../providers/types.js';
 import { Scheduler } from '../scheduler/Scheduler.js';
-import type { Account, Job, StoredOutput } from '../model.js';
+import { JobEvents } from './JobEvents.js';
 import { nullObserver, type GenerationObserver } from './observer.js';
 import { ProviderRunner } from './ProviderRunner.js';
 import { checkDeclaredReferences, describeReference, prepareReferences } from './references.js';
 import { resolveRequest } from './resolveRequest.js';
-import type {
-  GenerationIntent,
-  JobEvent,
-  JobListener,
-  OutputImage,
-  ReferenceSource,
-  Refusal,
-  ResolvedRequest,
-  SubmitOutcome,
-} from './types.js';
-import { describeFailure } from './userMessages.js';
+import type { GenerationIntent, JobListener, OutputImage, ReferenceSource, Refusal, ResolvedRequest, SubmitOutcome } from './types.js';
 
-/** Limits and timings of the engine; defaults are declared once below. */
+/** Limits and timings of the engine; defaults are declared once, in the composition. */
 export interface GenerationLimits {
   /** Jobs at the provider at once (also the cap on concurrent provider calls). */
   readonly providerConcurrency: number;
@@ -48,6 +43,7 @@ export interface GenerationLimits {
 
 export interface GenerationServiceOptions {
   readonly credits: CreditService;
+  readonly jobs: JobService;
   readonly provider: ImageProvider;
   readonly catalog: Catalog;
   readonly prices: PriceTable;
@@ -59,26 +55,26 @@ export interface GenerationServiceOptions {
   readonly dispatcher?: Dispatcher;
 }
 
+/** A job this process holds credits for and will run. */
 interface Pending {
   readonly job: Job;
+  readonly request: ResolvedRequest;
   readonly references: readonly ReferenceSource[];
-  readonly listeners: Set<JobListener>;
   readonly controller: AbortController;
-  announced: boolean;
-  /** The place last told to listeners. */
-  position: number;
+  /** The place last told to listeners; undefined until the job was announced as queued. */
+  position: number | undefined;
 }
 
-const REFUSAL_MESSAGES = {
-  queue_full: 'The bot is busy right now (the queue is full). Try again in a few minutes.',
-  user_busy: 'You already have several images waiting. Wait for them to finish, then try again.',
-  shutting_down: 'The bot is restarting. Try again in a minute.',
-} as const;
+/** What a run produced: the images that came back, and why the others did not. */
+interface Produced {
+  readonly images: readonly OutputImage[];
+  readonly failure: unknown;
+}
 
 /**
  * The product's heart (DESIGN §3 steps 2–8): validates and prices a request, holds its credits,
  * queues it, runs it at the provider, downloads the results and settles the credits exactly once.
- * Adapters call {@link submit} and render the {@link JobEvent}s.
+ * Adapters call it through the facade and render the {@link JobEvent}s.
  */
 export class GenerationService {
   readonly catalog: Catalog;
@@ -86,14 +82,15 @@ export class GenerationService {
   readonly #observer: GenerationObserver;
   readonly #scheduler: Scheduler;
   readonly #runner: ProviderRunner;
+  readonly #events: JobEvents;
   readonly #pending = new Map<string, Pending>();
-  readonly #subscribers = new Set<JobListener>();
   #closing = false;
 
   constructor(options: GenerationServiceOptions) {
     this.#o = options;
     this.catalog = options.catalog;
     this.#observer = options.observer ?? nullObserver;
+    this.#events = new JobEvents(options.logger);
     const { limits } = options;
     this.#runner = new ProviderRunner({
       provider: options.provider,
@@ -138,8 +135,7 @@ export class GenerationService {
 
   /** Listens to every job's events (for adapters that deliver by destination rather than by call). */
   subscribe(listener: JobListener): () => void {
-    this.#subscribers.add(listener);
-    return () => this.#subscribers.delete(listener);
+    return this.#events.subscribe(listener);
   }
 
   /**
@@ -148,25 +144,82 @@ export class GenerationService {
    * @param listener - receives this job's events, starting with `queued`.
    */
   submit(intent: GenerationIntent, listener?: JobListener): SubmitOutcome {
-    const existing = this.#o.credits.job(intent.idempotencyKey, 'idempotency');
+    const existing = this.#o.jobs.byIdempotencyKey(intent.idempotencyKey);
     if (existing) return this.#duplicate(existing, listener);
-    if (this.#closing) return refuse({ code: 'shutting_down', message: REFUSAL_MESSAGES.shutting_down });
+    if (this.#closing) return refuse('shutting_down');
+    const checked = this.#check(intent);
+    if ('code' in checked) return { ok: false, refusal: checked };
+    const room = this.#scheduler.room(intent.accountKey);
+    if (room !== 'ok') return refuse(room);
+    const held = this.#hold(intent, checked);
+    if (!held.ok) return held;
+    if (held.duplicate) return this.#duplicate(held.job, listener);
+    return this.#enqueue({ job: held.job, request: checked, references: intent.references, controller: new AbortController(), position: undefined }, listener);
+  }
 
-    let request: ResolvedRequest;
-    try {
-      request = resolveRequest(this.catalog, this.#o.prices, intent.prompt, intent.options, intent.references.length);
-      checkDeclaredReferences(intent.references, this.#o.limits.maxReferenceDownloadBytes);
-    } catch (error) {
-      if (error instanceof ValidationError || error instanceof ImageError) {
-        return refuse({ code: 'invalid_request', message: error.message });
+  /** Cancels a job that has not started; its hold is released. False when it had started or ended. */
+  cancel(jobId: string): boolean {
+    if (!this.#scheduler.cancel(jobId)) return false;
+    this.#observer.queueDepth(this.#scheduler.depth);
+    this.#end(jobId, 'cancelled');
+    return true;
+  }
+
+  /**
+   * Recovery, run by the bot at start-up and then every minute: jobs a dead process left queued or
+   * running are failed as `interrupted` and their holds released; returns them so adapters can tell
+   * their owners. Chat jobs belong to the bot, so any this process is not running are orphans. CLI
+   * jobs belong to `nano-imagine generate` processes running beside it: they are taken only once
+   * older than any live job can be ({@link cliJobLeaseMs}), i.e. when their process died.
+   */
+  recoverInterrupted(): Job[] {
+    const oldestLiveCliJob = this.#o.clock.now() - this.cliJobLeaseMs;
+    const jobs = this.#o.jobs.recoverInterrupted(
+      (job) => !this.#pending.has(job.id) && (job.platform !== 'cli' || job.createdAt < oldestLiveCliJob),
+    );
+    for (const job of jobs) {
+      this.#jobLog(job).warn({ status: 'interrupted', errorCode: 'interrupted', released: job.cost }, 'job interrupted by restart');
+    }
+    return jobs;
+  }
+
+  /**
+   * Stops taking jobs, lets running ones finish within `graceMs`, then aborts what is left; every
+   * unfinished job is settled as `interrupted` with its hold released.
+   */
+  async shutdown(graceMs: number): Promise<void> {
+    this.#closing = true;
+    for (const id of this.#scheduler.close()) this.#end(id, 'interrupted');
+    // Real time, not the injected clock: the grace is a deadline the supervisor enforces.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), graceMs);
+    });
+    const outcome = await Promise.race([this.#scheduler.idle().then(() => 'idle' as const), timedOut]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      for (const [id, pending] of this.#pending) {
+        pending.controller.abort(new AppError('interrupted', 'Shutting down'));
+        this.#end(id, 'interrupted');
       }
+      await this.#scheduler.idle();
+    }
+  }
+
+  /** Validates the request against the catalog and what the platform declared of its attachments. */
+  #check(intent: GenerationIntent): ResolvedRequest | Refusal {
+    try {
+      const request = resolveRequest(this.catalog, this.#o.prices, intent.prompt, intent.options, intent.references.length);
+      checkDeclaredReferences(intent.references, this.#o.limits.maxReferenceDownloadBytes);
+      return request;
+    } catch (error) {
+      if (error instanceof ValidationError || error instanceof ImageError) return { code: 'invalid_request', message: error.message };
       throw error;
     }
+  }
 
-    const room = this.#scheduler.room(intent.accountKey);
-    if (room !== 'ok') return refuse({ code: room, message: REFUSAL_MESSAGES[room] });
-
-    const now = this.#o.clock.now();
+  /** Holds the cost and creates the job, in one transaction. */
+  #hold(intent: GenerationIntent, request: ResolvedRequest): { ok: true; job: Job; duplicate: boolean } | { ok: false; refusal: Refusal } {
     const held = this.#o.credits.hold({
       idempotencyKey: intent.idempotencyKey,
       accountKey: intent.accountKey,
@@ -187,143 +240,73 @@ export class GenerationService {
       model: request.providerModel,
       unitCost: request.unitCost,
       cost: request.cost,
-      createdAt: now,
+      createdAt: this.#o.clock.now(),
     });
-    if (!held.ok) {
-      return refuse({
-        code: 'insufficient_credits',
-        balance: held.balance,
-        cost: held.cost,
-        message: `Not enough credits: this costs ${held.cost} and you have ${held.balance}.`,
-      });
-    }
-    if (held.duplicate) return this.#duplicate(held.job, listener);
+    if (held.ok) return held;
+    const message = insufficientCreditsText(held.cost, held.balance);
+    return { ok: false, refusal: { code: 'insufficient_credits', balance: held.balance, cost: held.cost, message } };
+  }
 
-    const job = held.job;
-    const pending: Pending = {
-      job,
-      references: intent.references,
-      listeners: new Set(listener ? [listener] : []),
-      controller: new AbortController(),
-      announced: false,
-      position: 0,
-    };
+  #enqueue(pending: Pending, listener: JobListener | undefined): SubmitOutcome {
+    const { job } = pending;
     this.#pending.set(job.id, pending);
-    const queued = this.#scheduler.enqueue(job.id, job.accountKey, () => this.#run(job.id, request));
+    this.#events.listen(job.id, listener);
+    const queued = this.#scheduler.enqueue(job.id, job.accountKey, () => this.#run(pending));
     if (!queued.ok) {
       // Unreachable after room(): submit runs synchronously. Kept so a hold can never leak.
-      this.#pending.delete(job.id);
-      this.#o.credits.settle(job.id, { delivered: 0, status: 'cancelled', errorCode: queued.reason });
-      return refuse({ code: queued.reason, message: REFUSAL_MESSAGES[queued.reason] });
+      this.#end(job.id, 'cancelled');
+      return refuse(queued.reason);
     }
-    pending.announced = true;
     pending.position = queued.position;
     this.#observer.queueDepth(this.#scheduler.depth);
     this.#jobLog(job).info({ status: 'queued', cost: job.cost, position: queued.position }, 'job queued');
-    this.#emit(job.id, { type: 'queued', job, position: queued.position });
+    this.#events.emit({ type: 'queued', job, position: queued.position });
     return { ok: true, job, duplicate: false, position: queued.position };
   }
 
-  /** Cancels a job that has not started; its hold is released. */
-  cancel(jobId: string): boolean {
-    if (!this.#scheduler.cancel(jobId)) return false;
-    const settled = this.#o.credits.settle(jobId, {
-      delivered: 0,
-      status: 'cancelled',
-      errorCode: 'cancelled',
-      errorMessage: 'Cancelled before it started.',
-    });
-    this.#observer.queueDepth(this.#scheduler.depth);
-    if (settled.settled) this.#finishFailed(settled.job, 'cancelled', 'Cancelled before it started.', settled);
-    return true;
-  }
-
-  /**
-   * Recovery, run by the bot at start-up and then every minute: jobs a dead process left queued or
-   * running are failed as `interrupted` and their holds released; returns them so adapters can tell
-   * their owners. Chat jobs belong to the bot, so any this process is not running are orphans. CLI
-   * jobs belong to `nano-imagine generate` processes running beside it: they are taken only once
-   * older than any live job can be ({@link cliJobLeaseMs}), i.e. when their process died.
-   */
-  recoverInterrupted(): Job[] {
-    const oldestLiveCliJob = this.#o.clock.now() - this.cliJobLeaseMs;
-    const jobs = this.#o.credits.recoverInterrupted(
-      (job) => !this.#pending.has(job.id) && (job.platform !== 'cli' || job.createdAt < oldestLiveCliJob),
-    );
-    for (const job of jobs) {
-      this.#jobLog(job).warn({ status: 'interrupted', errorCode: 'interrupted', released: job.cost }, 'job interrupted by restart');
-    }
-    return jobs;
-  }
-
-  /**
-   * Stops taking jobs, lets running ones finish within `graceMs`, then aborts what is left; every
-   * unfinished job is settled as `interrupted` with its hold released.
-   */
-  async shutdown(graceMs: number): Promise<void> {
-    this.#closing = true;
-    for (const id of this.#scheduler.close()) this.#interrupt(id);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), graceMs);
-    });
-    const outcome = await Promise.race([this.#scheduler.idle().then(() => 'idle' as const), timedOut]);
-    clearTimeout(timer);
-    if (outcome === 'timeout') {
-      for (const [id, pending] of this.#pending) {
-        pending.controller.abort(new AppError('interrupted', 'Shutting down'));
-        this.#interrupt(id);
-      }
-      await this.#scheduler.idle();
-    }
-  }
-
-  #interrupt(jobId: string): void {
-    const message = 'The bot restarted before this job finished; your credits were returned.';
-    const settled = this.#o.credits.settle(jobId, {
-      delivered: 0,
-      status: 'interrupted',
-      errorCode: 'interrupted',
-      errorMessage: message,
-    });
-    if (settled.settled) this.#finishFailed(settled.job, 'interrupted', message, settled);
-  }
-
   #duplicate(job: Job, listener: JobListener | undefined): SubmitOutcome {
-    const pending = this.#pending.get(job.id);
-    if (pending && listener) pending.listeners.add(listener);
+    if (this.#pending.has(job.id)) this.#events.listen(job.id, listener);
     return { ok: true, job, duplicate: true, position: this.#scheduler.position(job.id) ?? 0 };
   }
 
   #onPosition(id: string, position: number): void {
     const pending = this.#pending.get(id);
-    if (!pending?.announced || pending.position === position) return;
+    if (pending?.position === undefined || pending.position === position) return;
     pending.position = position;
-    if (pending.listeners.size === 0 && this.#subscribers.size === 0) return;
-    this.#emit(id, { type: 'position', job: pending.job, position });
+    if (this.#events.heard(id)) this.#events.emit({ type: 'position', job: pending.job, position });
   }
 
-  async #run(jobId: string, request: ResolvedRequest): Promise<void> {
-    const pending = this.#pending.get(jobId);
-    const credits = this.#o.credits;
-    if (!pending) return;
-    if (!credits.markRunning(jobId)) {
-      // Settled before it could start (cancelled here, or recovered by another process).
-      const job = credits.job(jobId);
-      if (job && this.#pending.has(jobId)) this.#settledElsewhere(job);
-      return;
-    }
+  async #run(pending: Pending): Promise<void> {
+    const job = this.#start(pending);
+    if (!job) return;
     // Durations use the monotonic clock; the injected clock stamps rows.
     const started = performance.now();
-    const job = credits.job(jobId)!;
     const log = this.#jobLog(job);
-    this.#observer.queueDepth(this.#scheduler.depth);
-    log.info({ status: 'running', model: job.model, count: request.count }, 'job started');
-    this.#emit(jobId, { type: 'started', job });
-    const signal = pending.controller.signal;
+    const produced = await this.#produce(pending, log);
+    if (pending.controller.signal.aborted) return; // Shutdown settled this job as interrupted already.
+    const durationMs = Math.round(performance.now() - started);
+    if (produced.images.length > 0) this.#succeed(job, produced.images, durationMs, log);
+    else this.#fail(job, produced.failure, durationMs, log);
+  }
 
-    let images: OutputImage[] = [];
-    let failure: unknown;
+  /** queued → running, announced; undefined when the job was settled before it could start. */
+  #start(pending: Pending): Job | undefined {
+    const job = this.#o.jobs.markRunning(pending.job.id);
+    if (!job) {
+      // Settled before it could start (recovered by another process).
+      const settled = this.#o.jobs.byId(pending.job.id);
+      if (settled && this.#pending.has(settled.id)) this.#settledElsewhere(settled);
+      return undefined;
+    }
+    this.#observer.queueDepth(this.#scheduler.depth);
+    this.#jobLog(job).info({ status: 'running', model: job.model, count: pending.request.count }, 'job started');
+    this.#events.emit({ type: 'started', job });
+    return job;
+  }
+
+  /** References prepared, the provider called, the results downloaded: what came back and why not. */
+  async #produce(pending: Pending, log: Logger): Promise<Produced> {
+    const { signal } = pending.controller;
     try {
       const references = await prepareReferences(pending.references, {
         maxDownloadBytes: this.#o.limits.maxReferenceDownloadBytes,
@@ -332,43 +315,43 @@ export class GenerationService {
         signal,
         dispatcher: this.#o.dispatcher,
       });
-      const produced = await this.#runner.generate(request, references, signal, log);
-      images = await this.#runner.download(produced.images, signal, log);
-      failure = produced.firstError;
-      if (images.length === 0) failure ??= new ProviderError('bad_response', this.#o.provider.id, 'No usable image came back.');
+      const produced = await this.#runner.generate(pending.request, references, signal, log);
+      const images = await this.#runner.download(produced.images, signal, log);
+      const failure = produced.firstError ?? (images.length === 0 ? new ProviderError('bad_response', this.#o.provider.id, JOB_FAILURE_TEXT.no_output) : undefined);
+      return { images, failure };
     } catch (error) {
-      failure = error;
+      return { images: [], failure: error };
     }
+  }
 
-    if (signal.aborted) return; // Shutdown settled this job as interrupted already.
-    const durationMs = Math.round(performance.now() - started);
-    if (images.length > 0) {
-      const outputs: StoredOutput[] = images.map(({ name, mime, bytes, width, height }) => ({
-        name,
-        mime,
-        bytes: bytes.length,
-        width,
-        height,
-      }));
-      const settled = credits.settle(jobId, { delivered: images.length, status: 'succeeded', outputs });
-      if (!settled.settled) return this.#settledElsewhere(settled.job);
-      this.#observer.creditsCaptured(settled.captured);
-      this.#observer.jobFinished(settled.job, durationMs);
-      log.info(
-        { status: 'succeeded', durationMs, delivered: images.length, captured: settled.captured, released: settled.released },
-        'job finished',
-      );
-      this.#emit(jobId, { type: 'succeeded', job: settled.job, images, account: settled.account, durationMs });
-      this.#pending.delete(jobId);
-      return;
-    }
+  #succeed(job: Job, images: readonly OutputImage[], durationMs: number, log: Logger): void {
+    const outputs: StoredOutput[] = images.map(({ name, mime, bytes, width, height }) => ({ name, mime, bytes: bytes.length, width, height }));
+    const settled = this.#o.credits.settle(job.id, { delivered: images.length, status: 'succeeded', outputs });
+    if (!settled.settled) return this.#settledElsewhere(settled.job);
+    this.#observer.creditsCaptured(settled.captured);
+    this.#observer.jobFinished(settled.job, durationMs);
+    log.info({ status: 'succeeded', durationMs, delivered: images.length, captured: settled.captured, released: settled.released }, 'job finished');
+    this.#events.emit({ type: 'succeeded', job: settled.job, images, account: settled.account, durationMs });
+    this.#forget(job.id);
+  }
 
+  #fail(job: Job, failure: unknown, durationMs: number, log: Logger): void {
     const { code, message } = describeFailure(failure);
-    const settled = credits.settle(jobId, { delivered: 0, status: 'failed', errorCode: code, errorMessage: message });
+    const settled = this.#o.credits.settle(job.id, { delivered: 0, status: 'failed', errorCode: code, errorMessage: message });
     if (!settled.settled) return this.#settledElsewhere(settled.job);
     this.#observer.jobFinished(settled.job, durationMs);
     log.warn({ status: 'failed', durationMs, errorCode: code, err: failure }, 'job failed');
-    this.#finishFailed(settled.job, code, message, settled);
+    const retryAfterMs = failure instanceof ProviderError ? failure.retryAfterMs : undefined;
+    this.#announceFailure(settled, code, message, retryAfterMs);
+  }
+
+  /** Ends a job that did not run to the provider (cancelled, or interrupted by shutdown): all released. */
+  #end(jobId: string, code: 'cancelled' | 'interrupted'): void {
+    const message = JOB_FAILURE_TEXT[code];
+    const settled = this.#o.credits.settle(jobId, { delivered: 0, status: code, errorCode: code, errorMessage: message });
+    if (!settled.settled) return;
+    this.#jobLog(settled.job).warn({ status: code, errorCode: code, released: settled.released }, `job ${code}`);
+    this.#announceFailure(settled, code, message, undefined);
   }
 
   /**
@@ -378,37 +361,31 @@ export class GenerationService {
   #settledElsewhere(job: Job): void {
     const account = this.#o.credits.account(job.accountKey);
     if (!account) return;
-    const message = job.errorMessage ?? 'This job was stopped before it finished; your credits were returned.';
-    this.#finishFailed(job, job.errorCode ?? 'interrupted', message, { released: job.cost - job.captured, account });
+    const code = job.errorCode ?? 'interrupted';
+    this.#jobLog(job).warn({ status: job.status, errorCode: code }, 'job settled by another process');
+    this.#announce(job, account, code, job.errorMessage ?? JOB_FAILURE_TEXT.interrupted, job.cost - job.captured, undefined);
   }
 
-  #finishFailed(job: Job, errorCode: string, message: string, settled: { released: number; account: Account }): void {
-    if (job.status !== 'failed') {
-      // Failures of a running job are logged with their cause in #run; these are the others.
-      this.#jobLog(job).warn({ status: job.status, errorCode, released: settled.released }, `job ${job.status}`);
-    }
-    this.#emit(job.id, { type: 'failed', job, errorCode, message, refunded: settled.released, account: settled.account });
-    this.#pending.delete(job.id);
+  #announceFailure(settled: Extract<SettleResult, { settled: true }>, code: JobFailureCode, message: string, retryAfterMs: number | undefined): void {
+    this.#announce(settled.job, settled.account, code, message, settled.released, retryAfterMs);
+  }
+
+  #announce(job: Job, account: Account, code: JobFailureCode, message: string, refunded: number, retryAfterMs: number | undefined): void {
+    this.#events.emit({ type: 'failed', job, code, message, refunded, account, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+    this.#forget(job.id);
+  }
+
+  #forget(jobId: string): void {
+    this.#pending.delete(jobId);
+    this.#events.forget(jobId);
   }
 
   /** One child logger per job: every transition line carries these fields. */
   #jobLog(job: Job): Logger {
     return this.#o.logger.child({ jobId: job.id, platform: job.platform, account: job.accountKey, provider: job.provider });
   }
-
-  #emit(jobId: string, event: JobEvent): void {
-    const pending = this.#pending.get(jobId);
-    for (const listener of [...(pending?.listeners ?? []), ...this.#subscribers]) {
-      try {
-        listener(event);
-      } catch (error) {
-        // A rendering bug in one adapter must not break the job or the other listeners.
-        this.#o.logger.error({ err: error, jobId, event: event.type }, 'job listener threw');
-      }
-    }
-  }
 }
 
-function refuse(refusal: Refusal): SubmitOutcome {
-  return { ok: false, refusal };
+function refuse(code: keyof typeof REFUSAL_TEXT): { ok: false; refusal: Refusal } {
+  return { ok: false, refusal: { code, message: REFUSAL_TEXT[code] } };
 }

@@ -1,4 +1,4 @@
-import type { ProviderErrorKind } from '../errors.js';
+import type { ProviderErrorKind } from '../errorCodes.js';
 import type { Job } from '../model.js';
 
 /**

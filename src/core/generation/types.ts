@@ -1,3 +1,4 @@
+import type { JobFailureCode, RefusalCode } from '../errorCodes.js';
 import type { Account, Job, JobKind } from '../model.js';
 import type { Platform } from '../vocabulary.js';
 import type { Resolution } from '../vocabulary.js';
@@ -64,11 +65,8 @@ export interface OutputImage {
 
 /** Why a submit was refused before any credit moved. Adapters render these; nothing was charged. */
 export type Refusal =
-  | { readonly code: 'invalid_request'; readonly message: string }
-  | { readonly code: 'insufficient_credits'; readonly message: string; readonly balance: number; readonly cost: number }
-  | { readonly code: 'queue_full'; readonly message: string }
-  | { readonly code: 'user_busy'; readonly message: string }
-  | { readonly code: 'shutting_down'; readonly message: string };
+  | { readonly code: Exclude<RefusalCode, 'insufficient_credits'>; readonly message: string }
+  | { readonly code: 'insufficient_credits'; readonly message: string; readonly balance: number; readonly cost: number };
 
 export type SubmitOutcome =
   | { readonly ok: true; readonly job: Job; readonly duplicate: boolean; readonly position: number }
@@ -89,11 +87,14 @@ export type JobEvent =
   | {
       readonly type: 'failed';
       readonly job: Job;
-      readonly errorCode: string;
-      /** Short, user-safe. */
+      readonly code: JobFailureCode;
+      /** Short, user-safe, from the one table in `failureText.ts`; never says what was refunded. */
       readonly message: string;
+      /** Credits returned to the balance by this failure; adapters say so from this number alone. */
       readonly refunded: number;
       readonly account: Account;
+      /** How long the provider asked us to wait, when it said (rate limits). */
+      readonly retryAfterMs?: number;
     };
 
 export type JobListener = (event: JobEvent) => void;

@@ -5,7 +5,7 @@
 import type { Dispatcher } from 'undici';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { ProviderErrorKind } from '../errors.js';
+import type { ProviderErrorKind } from '../errorCodes.js';
 import { checkProviderOptions, logProviderCall, resolveImageUrl } from './clientSupport.js';
 import { parseJsonBody, sendProviderRequest, type ProviderHttpReply } from './http.js';
 import { kindForHttpStatus, providerFailure } from './providerFailure.js';
@@ -48,7 +48,7 @@ const CREDIT_WORDS = /credit|balance/i;
  *   are cut to `num` so nobody receives images they were not charged for; none is `bad_response`.
  * - Errors arrive as `{ code, message }`. Whether the HTTP status matches `code` is not documented, so
  *   both are read: a JSON envelope with `code != 0` is mapped by its `code` (401 auth; 400/402/403
- *   whose message mentions credits or balance → `provider_credits`; 429; 5xx; unknown codes →
+ *   whose message mentions credits or balance → `out_of_credits`; 429; 5xx; unknown codes →
  *   `invalid_request`), and a non-2xx status without a usable envelope is mapped by the status.
  */
 export class NbapiProvider implements ImageProvider {
@@ -143,7 +143,7 @@ export class NbapiProvider implements ImageProvider {
 
 /** Maps a non-zero envelope `code` (see the class comment). */
 function kindForCode(code: number, message: string | undefined): ProviderErrorKind {
-  if ((code === 400 || code === 402 || code === 403) && CREDIT_WORDS.test(message ?? '')) return 'provider_credits';
+  if ((code === 400 || code === 402 || code === 403) && CREDIT_WORDS.test(message ?? '')) return 'out_of_credits';
   if (code >= 400 && code <= 599) return kindForHttpStatus(code);
   return 'invalid_request';
 }

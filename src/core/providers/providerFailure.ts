@@ -1,32 +1,25 @@
 /**
- * Builds the {@link ProviderError}s both HTTP clients throw: one user-safe message per kind, the
- * provider's own words (truncated, API key redacted) appended, and the HTTP status kept for operators.
+ * Builds the {@link ProviderError}s both HTTP clients throw: the user-safe text of its kind (from the
+ * one table in `failureText.ts`), the provider's own words (truncated, API key redacted) kept for
+ * operators, and the HTTP status.
  */
-import { ProviderError, type ProviderErrorKind } from '../errors.js';
+import type { ProviderErrorKind } from '../errorCodes.js';
+import { ProviderError } from '../errors.js';
+import { PROVIDER_FAILURE_TEXT } from '../userText.js';
 import type { ProviderId } from '../vocabulary.js';
 
 /** The longest provider message carried into an error, in characters. */
 export const MAX_PROVIDER_MESSAGE_CHARS = 200;
-
-/** A {@link ProviderError} that may carry the server's `Retry-After` hint. */
-export type ProviderErrorWithHint = ProviderError & { readonly retryAfterMs?: number };
-
-const KIND_TEXT = {
-  auth: 'The image provider did not accept the configured API key',
-  provider_credits: 'The image provider account has run out of credits',
-  invalid_request: 'The image provider rejected the request',
-  rate_limited: 'The image provider is receiving too many requests right now',
-  unavailable: 'The image provider is unavailable right now',
-  timeout: 'The image provider did not answer in time',
-  bad_response: 'The image provider sent a reply that could not be understood',
-} as const satisfies Record<ProviderErrorKind, string>;
 
 export interface ProviderFailureDetails {
   readonly status?: number | undefined;
   /** The provider's own words; truncated and redacted here. */
   readonly providerMessage?: string | undefined;
   readonly cause?: unknown;
-  /** Replaces the default first sentence (still followed by the provider's words). */
+  /**
+   * What went wrong, more precisely than the kind says. For `invalid_request` (something the person
+   * can change) it replaces the table's text; otherwise operators read it in the logs.
+   */
   readonly summary?: string | undefined;
   /** The API key, so it can be cut out of anything the provider echoed back. */
   readonly secret?: string | undefined;
@@ -41,24 +34,27 @@ export function cleanProviderText(text: string, secret?: string): string {
   return out.length > MAX_PROVIDER_MESSAGE_CHARS ? `${out.slice(0, MAX_PROVIDER_MESSAGE_CHARS - 1)}…` : out;
 }
 
-/** Creates the error for one failed call; the message is safe to show to a chat user. */
-export function providerFailure(
-  kind: ProviderErrorKind,
-  provider: ProviderId,
-  details: ProviderFailureDetails = {},
-): ProviderErrorWithHint {
+/**
+ * Creates the error for one failed call; its message is what the person is told. Only a rejected
+ * request shows the provider's words (they say what to change); for every other kind they stay with
+ * the operator, in `providerMessage`.
+ */
+export function providerFailure(kind: ProviderErrorKind, provider: ProviderId, details: ProviderFailureDetails = {}): ProviderError {
   const said = details.providerMessage === undefined ? '' : cleanProviderText(details.providerMessage, details.secret);
-  const summary = details.summary ?? KIND_TEXT[kind];
-  const message = said.length > 0 ? `${summary}: ${said}` : `${summary}.`;
-  const options: { status?: number; providerMessage?: string; cause?: unknown } = {};
-  if (details.status !== undefined) options.status = details.status;
-  if (said.length > 0) options.providerMessage = said;
-  if (details.cause !== undefined) options.cause = details.cause;
-  const error: ProviderErrorWithHint = new ProviderError(kind, provider, message, options);
-  if (details.retryAfterMs !== undefined) {
-    Object.defineProperty(error, 'retryAfterMs', { value: details.retryAfterMs, enumerable: true });
+  let message: string = PROVIDER_FAILURE_TEXT[kind];
+  let operatorDetail = said;
+  if (kind === 'invalid_request') {
+    const summary = details.summary ?? message.slice(0, -1);
+    message = said.length > 0 ? `${summary}: ${said}` : `${summary}.`;
+  } else if (details.summary !== undefined) {
+    operatorDetail = said.length > 0 ? `${details.summary}: ${said}` : details.summary;
   }
-  return error;
+  return new ProviderError(kind, provider, message, {
+    status: details.status,
+    providerMessage: operatorDetail.length > 0 ? operatorDetail : undefined,
+    retryAfterMs: details.retryAfterMs,
+    cause: details.cause,
+  });
 }
 
 /**
@@ -69,7 +65,7 @@ export function providerFailure(
  */
 export function kindForHttpStatus(status: number): ProviderErrorKind {
   if (status === 401 || status === 403) return 'auth';
-  if (status === 402) return 'provider_credits';
+  if (status === 402) return 'out_of_credits';
   if (status === 408) return 'timeout';
   if (status === 429) return 'rate_limited';
   if (status === 404 || status === 405 || status === 410) return 'unavailable';

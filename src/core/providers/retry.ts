@@ -67,7 +67,7 @@ export async function withRetry<T>(
     } catch (error) {
       if (!(error instanceof ProviderError) || !error.transient) throw error;
       if (signal.aborted || attempt > policy.retries) throw error;
-      const delayMs = retryDelayMs(policy, attempt, retryAfterMsOf(error), random);
+      const delayMs = retryDelayMs(policy, attempt, error.retryAfterMs, random);
       options.onRetry?.({ attempt, error, delayMs });
       const waited = await sleep(delayMs, signal);
       if (!waited) throw error;
@@ -89,13 +89,6 @@ export function retryDelayMs(
   const jittered = exponential / 2 + (exponential / 2) * random();
   const wanted = Math.max(jittered, retryAfterMs ?? 0);
   return Math.round(Math.min(policy.maxDelayMs, wanted));
-}
-
-/** The server's `Retry-After` hint an error carries (see `providerFailure`), in milliseconds. */
-export function retryAfterMsOf(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null || !('retryAfterMs' in error)) return undefined;
-  const value = error.retryAfterMs;
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
 }
 
 /** Waits `ms`; resolves `false` at once if `signal` aborts first. Uses the global timer so fake timers apply. */

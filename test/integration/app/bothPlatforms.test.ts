@@ -60,7 +60,7 @@ describe('Discord and Slack in one process', () => {
     await slack.deliver('command', slack.payloads.slashCommand({ text: 'a koi pond at dusk', user: 'U0ALICE', channel: 'C0GENERAL' }));
     await slack.waitForCall('files.completeUploadExternal');
 
-    const jobs = app.core.credits.listJobs({ limit: 10 });
+    const jobs = app.core.jobs.history({ limit: 10 });
     expect(jobs.map((j) => [j.platform, j.status]).sort()).toEqual([
       ['discord', 'succeeded'],
       ['slack', 'succeeded'],

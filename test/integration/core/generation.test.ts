@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accountKey } from '../../../src/core/credits/accountKey.js';
 import { sniffImageType } from '../../../src/core/images/sniff.js';
-import { checkDatabase } from '../../../src/db/check.js';
 import { NBAPI_FAKE_KEY, startNbapiServer, type FakeNbapiServer } from '../../fakes/nbapiServer.js';
 import { NBPRO_FAKE_KEY, startNbproServer, type FakeNbproServer } from '../../fakes/nbproServer.js';
 import { FileServer } from '../../fakes/fileServer.js';
@@ -9,7 +8,7 @@ import { noisyPng, solidPng } from '../../fakes/imageFixtures.js';
 import { intent, startCore, submitAndWait, type Harness } from '../../support/coreHarness.js';
 
 function ledgerIsConsistent(h: Harness): void {
-  const report = checkDatabase(h.core.db);
+  const report = h.core.admin.check();
   expect(report).toEqual({ integrity: 'ok', invariant: [], jobs: [] });
 }
 
@@ -61,7 +60,7 @@ describe('GenerationService on the offline provider', () => {
       ok: false,
       refusal: { code: 'insufficient_credits', balance: 1, cost: 2, message: 'Not enough credits: this costs 2 and you have 1.' },
     });
-    expect(h.core.credits.listJobs({ accountKey: 'cli:bob' })).toEqual([]);
+    expect(h.core.jobs.history({ accountKey: 'cli:bob' })).toEqual([]);
     expect(h.core.credits.account('cli:bob')).toMatchObject({ balance: 1, held: 0 });
   });
 
@@ -73,7 +72,7 @@ describe('GenerationService on the offline provider', () => {
     await run;
     const late = h.core.generation.submit(first);
     expect(late).toMatchObject({ ok: true, duplicate: true, job: { status: 'succeeded' } });
-    expect(h.core.credits.listJobs({ accountKey: 'cli:alice' })).toHaveLength(1);
+    expect(h.core.jobs.history({ accountKey: 'cli:alice' })).toHaveLength(1);
     expect(h.core.credits.account('cli:alice')).toMatchObject({ balance: 49, held: 0 });
   });
 
@@ -165,7 +164,7 @@ describe('GenerationService against the fake nbpro server', () => {
     const { final } = await submitAndWait(h.core, intent({ options: { count: 2 } }));
     expect(final).toMatchObject({
       type: 'failed',
-      errorCode: 'provider_unavailable',
+      code: 'provider_unavailable',
       message: 'The image service is unavailable right now. Try again later.',
       refunded: 8,
       account: { balance: 50, held: 0 },
@@ -179,7 +178,7 @@ describe('GenerationService against the fake nbpro server', () => {
     await h.close();
     h = startCore({ NBPRO_API_KEY: 'sk-wrong-key-that-must-stay-secret', NBPRO_BASE_URL: nbpro.url });
     const { final } = await submitAndWait(h.core, intent());
-    expect(final).toMatchObject({ type: 'failed', errorCode: 'provider_auth', refunded: 4 });
+    expect(final).toMatchObject({ type: 'failed', code: 'provider_auth', refunded: 4 });
     expect(nbpro.requests).toHaveLength(1);
     expect(h.logs()).toContain('provider_auth');
     expect(h.logs()).not.toContain('sk-wrong-key-that-must-stay-secret');
@@ -199,7 +198,7 @@ describe('GenerationService against the fake nbpro server', () => {
       h.core,
       intent({ references: [{ url: files.url('/private.png'), headers: { authorization: 'Bearer xoxb-wrong' }, name: 'p.png' }] }),
     );
-    expect(final).toMatchObject({ type: 'failed', errorCode: 'image_not_image', message: expect.stringMatching(/not an image/), refunded: 4 });
+    expect(final).toMatchObject({ type: 'failed', code: 'image_not_image', message: expect.stringMatching(/not an image/), refunded: 4 });
     expect(nbpro.requests).toHaveLength(0);
   });
 
@@ -238,7 +237,7 @@ describe('GenerationService against the fake nbapi server', () => {
   it('refuses provider-out-of-credits with a message for the operator, refunding the user', async () => {
     nbapi.setMode({ kind: 'error', code: 400, message: 'insufficient credits' });
     const { final } = await submitAndWait(h.core, intent());
-    expect(final).toMatchObject({ type: 'failed', errorCode: 'provider_provider_credits', refunded: 4 });
+    expect(final).toMatchObject({ type: 'failed', code: 'provider_out_of_credits', refunded: 4 });
     expect(final.type === 'failed' && final.message).toMatch(/out of credits/);
   });
 });

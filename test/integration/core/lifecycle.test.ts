@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { JobEvent } from '../../../src/core/generation/types.js';
-import { checkDatabase } from '../../../src/db/check.js';
 import { NBPRO_FAKE_KEY, startNbproServer, type FakeNbproServer } from '../../fakes/nbproServer.js';
 import { GatedProvider } from '../../fakes/GatedProvider.js';
 import { intent, startCore, submitAndWait, type Harness } from '../../support/coreHarness.js';
@@ -51,7 +50,7 @@ describe('queue, cancellation, shutdown and restart', () => {
       ['queued', 2],
       ['position', 1],
     ]);
-    expect(events.find((e) => e.type === 'failed' && e.job.accountKey === 'cli:b')).toMatchObject({ errorCode: 'cancelled', refunded: 4 });
+    expect(events.find((e) => e.type === 'failed' && e.job.accountKey === 'cli:b')).toMatchObject({ code: 'cancelled', refunded: 4 });
     if (!a.ok) throw new Error('a refused');
     expect(h.core.generation.cancel(a.job.id)).toBe(false); // running, not waiting
   });
@@ -63,11 +62,11 @@ describe('queue, cancellation, shutdown and restart', () => {
     h.core.generation.submit(intent({ accountKey: 'cli:b' }), (e) => e.type === 'failed' && finals.push(e));
     await nbpro.waitForRequests(1);
     await h.core.generation.shutdown(10);
-    expect(finals.map((e) => e.type === 'failed' && e.errorCode)).toEqual(['interrupted', 'interrupted']);
+    expect(finals.map((e) => e.type === 'failed' && e.code)).toEqual(['interrupted', 'interrupted']);
     expect(h.core.credits.account('cli:a')).toMatchObject({ balance: 50, held: 0 });
     expect(h.core.credits.account('cli:b')).toMatchObject({ balance: 50, held: 0 });
     expect(h.core.generation.submit(intent())).toMatchObject({ ok: false, refusal: { code: 'shutting_down' } });
-    expect(checkDatabase(h.core.db)).toMatchObject({ integrity: 'ok', invariant: [], jobs: [] });
+    expect(h.core.admin.check()).toMatchObject({ integrity: 'ok', invariant: [], jobs: [] });
   });
 
   it('a restart fails chat jobs a dead process left behind and releases their holds exactly once', async () => {
@@ -84,7 +83,7 @@ describe('queue, cancellation, shutdown and restart', () => {
     ]);
     expect(next.core.generation.recoverInterrupted()).toEqual([]);
     expect(next.core.credits.account('discord:100000000000000001')).toMatchObject({ balance: 50, held: 0 });
-    expect(checkDatabase(next.core.db)).toMatchObject({ invariant: [], jobs: [] });
+    expect(next.core.admin.check()).toMatchObject({ invariant: [], jobs: [] });
   });
 
   it('a job another process settled while it ran here ends with a failed event, charging nothing', async () => {
@@ -97,8 +96,8 @@ describe('queue, cancellation, shutdown and restart', () => {
     expect(other.core.generation.recoverInterrupted()).toHaveLength(1);
     gated.release();
     const { final } = await run;
-    expect(final).toMatchObject({ type: 'failed', errorCode: 'interrupted', account: { balance: 50, held: 0 } });
-    expect(checkDatabase(other.core.db)).toMatchObject({ invariant: [], jobs: [] });
+    expect(final).toMatchObject({ type: 'failed', code: 'interrupted', account: { balance: 50, held: 0 } });
+    expect(other.core.admin.check()).toMatchObject({ invariant: [], jobs: [] });
   });
 
   it('leaves a CLI job running beside the bot alone, and releases it once its lease is over', async () => {
@@ -117,7 +116,7 @@ describe('queue, cancellation, shutdown and restart', () => {
     expect(bot.core.generation.recoverInterrupted().map((j) => j.accountKey)).toEqual(['cli:alice']);
     expect(bot.core.credits.account('cli:alice')).toMatchObject({ balance: 50, held: 0 });
     gated.release();
-    expect((await run).final).toMatchObject({ type: 'failed', errorCode: 'interrupted' });
+    expect((await run).final).toMatchObject({ type: 'failed', code: 'interrupted' });
   });
 });
 

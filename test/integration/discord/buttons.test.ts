@@ -45,7 +45,7 @@ describe('Discord result buttons', () => {
     const press = fake.button(message, `ni:reroll:${jobId}`, { user: bob });
     expect((await fake.waitForCallback(press)).body).toEqual({ type: 5, data: { flags: 0 } });
     await resultOf(press);
-    const [child] = credits().listJobs({ accountKey: `discord:${bob.id}` });
+    const [child] = running.app.core.jobs.history({ accountKey: `discord:${bob.id}` });
     expect(child).toMatchObject({ kind: 'reroll', parentId: jobId, status: 'succeeded', captured: 4 });
     expect(child!.request.prompt).toBe('a lighthouse');
     expect(credits().account(`discord:${bob.id}`)).toMatchObject({ balance: 46, held: 0 });
@@ -63,7 +63,7 @@ describe('Discord result buttons', () => {
     const original = fake.fileBytes(message.attachments[0]!);
     const [a, b] = await Promise.all([sharp(original).raw().toBuffer(), sharp(call.files![0]!.bytes).raw().toBuffer()]);
     expect(b.equals(a)).toBe(true);
-    const [child] = credits().listJobs({ accountKey: `discord:${fake.user('carol').id}` });
+    const [child] = running.app.core.jobs.history({ accountKey: `discord:${fake.user('carol').id}` });
     expect(child).toMatchObject({ kind: 'upscale', parentId: jobId, cost: 6 });
     expect(child!.request.resolution).toBe('2K');
   });
@@ -91,7 +91,7 @@ describe('Discord result buttons', () => {
     const submit = fake.submitModal(press, { prompt: 'in winter' });
     await resultOf(submit);
     expect(nbpro.requests[before]!.files).toHaveLength(1);
-    const [child] = credits().listJobs({ accountKey: `discord:${erin.id}` });
+    const [child] = running.app.core.jobs.history({ accountKey: `discord:${erin.id}` });
     expect(child).toMatchObject({ kind: 'edit', parentId: jobId, status: 'succeeded' });
     expect(child!.request.prompt).toBe('in winter');
   });
@@ -102,7 +102,7 @@ describe('Discord result buttons', () => {
     running = await startApp({ fake, nbpro, dbPath });
     const press = fake.button(message, `ni:reroll:${jobId}`, { user: fake.user('gina') });
     await resultOf(press);
-    const [child] = credits().listJobs({ accountKey: `discord:${fake.user('gina').id}` });
+    const [child] = running.app.core.jobs.history({ accountKey: `discord:${fake.user('gina').id}` });
     expect(child).toMatchObject({ kind: 'reroll', parentId: jobId, status: 'succeeded' });
   });
 

@@ -74,7 +74,7 @@ describe('Discord /imagine and /edit through the real client', () => {
     expect(nbpro.requests.length - before).toBe(1);
     const account = core().credits.account(`discord:${alice.id}`)!;
     expect(account).toMatchObject({ balance: 46, held: 0 });
-    const [job] = core().credits.listJobs({ accountKey: `discord:${alice.id}` });
+    const [job] = core().jobs.history({ accountKey: `discord:${alice.id}` });
     expect(job).toMatchObject({ status: 'succeeded', kind: 'imagine', captured: 4, idempotencyKey: `discord:${i.id}` });
     expect(job!.destination).toMatchObject({ channelId: fake.channelId, userId: alice.id, interactionId: i.id });
   });
@@ -93,7 +93,7 @@ describe('Discord /imagine and /edit through the real client', () => {
     const sent = await sharp(call.files![0]!.bytes).raw().toBuffer({ resolveWithObject: true });
     expect([sent.info.width, sent.info.height]).toEqual([40, 30]);
     expect([...sent.data.subarray(0, 3)]).toEqual([255, 0, 0]);
-    const [job] = core().credits.listJobs({ accountKey: `discord:${bob.id}` });
+    const [job] = core().jobs.history({ accountKey: `discord:${bob.id}` });
     expect(job).toMatchObject({ kind: 'edit', status: 'succeeded' });
     expect(job!.request.references[0]!.url).toBe(image.url);
   });
@@ -109,7 +109,7 @@ describe('Discord /imagine and /edit through the real client', () => {
     expect(body(ack).data!.content).toMatch(/not an image/);
     expect(nbpro.requests.length).toBe(before);
     expect(core().credits.account(`discord:${carol.id}`)).toBeUndefined();
-    expect(core().credits.listJobs({ accountKey: `discord:${carol.id}` })).toEqual([]);
+    expect(core().jobs.history({ accountKey: `discord:${carol.id}` })).toEqual([]);
   });
 
   it('a "PNG" that turns out not to be an image: the public placeholder goes, the reason is private, credits return', async () => {

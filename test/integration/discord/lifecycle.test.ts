@@ -138,7 +138,7 @@ describe('Discord job life: progress, late delivery, restarts (offline renderer 
       expect((notice.body as { allowed_mentions: { users: string[] } }).allowed_mentions.users).toEqual([dave.id]);
       const credits = fresh.app.core.credits;
       expect(credits.account(key)).toMatchObject({ balance: 50, held: 0 });
-      expect(credits.listJobs({ accountKey: key })[0]).toMatchObject({ status: 'interrupted', errorCode: 'interrupted' });
+      expect(fresh.app.core.jobs.history({ accountKey: key })[0]).toMatchObject({ status: 'interrupted', errorCode: 'interrupted' });
       expect(credits.recentLedger(key, 10).map((e) => e.kind)).toEqual(['release', 'hold', 'starting']);
     } finally {
       await fresh.stop();

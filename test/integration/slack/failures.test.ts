@@ -87,7 +87,7 @@ describe('Slack failures', () => {
     await h.app.stop();
     const told = await h.ephemeral(ALICE, 'could not be made');
     // The database is closed by now; the notice carries what the core settled.
-    expect(String(told.args.text)).toContain('restarted before this job finished; your credits were returned');
+    expect(String(told.args.text)).toContain('The bot restarted before this job finished. Your 4 credits were returned (balance 50).');
   });
 
   it('a redelivered shortcut opens one modal and says nothing more', async () => {

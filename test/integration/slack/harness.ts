@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../../../src/app/createApp.js';
 import { secretsOf } from '../../../src/app/secretsOf.js';
-import { createSlackAdapter, slackRetryPolicies, type SlackAdapter } from '../../../src/bots/slack/index.js';
+import { SlackAdapter, slackRetryPolicies } from '../../../src/bots/slack/index.js';
 import { parseConfig, type Config } from '../../../src/config.js';
 import type { Job } from '../../../src/core/model.js';
 import { createLogger } from '../../../src/logger.js';
@@ -105,7 +105,7 @@ export async function startHarness(mode: Mode, o: HarnessOptions = {}): Promise<
   const app = createApp(config, {
     logger,
     adapters: (core, log) => [
-      (adapter = createSlackAdapter(config.slack!, core, log, { retry: slackRetryPolicies.none, apiTimeoutMs: 5000, httpHost: '127.0.0.1' })),
+      (adapter = new SlackAdapter({ config: config.slack!, core, logger: log, retry: slackRetryPolicies.none, apiTimeoutMs: 5000, httpHost: '127.0.0.1' })),
     ],
   });
   try {
@@ -152,7 +152,7 @@ export async function startHarness(mode: Mode, o: HarnessOptions = {}): Promise<
       };
     },
     ephemeral: (user, fragment) => fake.waitForCall('chat.postEphemeral', (c) => c.args.user === user && String(c.args.text).includes(fragment)),
-    jobs: (user) => app.core.credits.listJobs(user === undefined ? { limit: 100 } : { accountKey: key(user), limit: 100 }),
+    jobs: (user) => app.core.jobs.history(user === undefined ? { limit: 100 } : { accountKey: key(user), limit: 100 }),
     account: (user) => app.core.credits.account(key(user)),
     close: async () => {
       await app.stop();

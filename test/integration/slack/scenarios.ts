@@ -199,10 +199,16 @@ export function slackScenarios(mode: Mode): void {
       expect(ackText(unknown.body)).toContain('Unknown option `--foo`');
       expect(ackText(unknown.body)).toContain('Usage: `/imagine');
       const badRatio = await h.imagine('a cat --ar 7:3');
-      expect(ackText(badRatio.body)).toContain('`7:3` is not an aspect ratio');
+      // Values are the core's to judge: its words, then the usage.
+      expect(ackText(badRatio.body)).toContain('Aspect ratio 7:3 is not available');
+      expect(ackText(badRatio.body)).toContain('Usage: `/imagine');
       const badCount = await h.imagine('a cat --n 9');
-      expect(ackText(badCount.body)).toContain('`--n` must be a whole number from 1 to 4');
+      expect(ackText(badCount.body)).toContain('Count must be a whole number from 1 to 4.');
       expect(h.jobs()).toHaveLength(0);
+      // The core accepts what it would accept on any surface: `2k` is 2K.
+      const lowerCase = await h.imagine('a cat --res 2k');
+      expect(ackText(lowerCase.body)).toContain('Queued');
+      expect(h.jobs()).toMatchObject([{ request: { resolution: '2K' } }]);
     });
 
     it('the bot not being in the channel gets a message saying how to invite it', async () => {

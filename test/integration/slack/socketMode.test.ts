@@ -40,7 +40,7 @@ describe('Slack app in Socket Mode', () => {
       const restarted = await startHarness('socket', { databasePath: db.path, fake: crashed.fake, nbpro: crashed.nbpro });
       try {
         const told = await restarted.ephemeral(ALICE, 'The bot restarted before your image');
-        expect(String(told.args.text)).toContain(`“a stranded job” finished; your ${COST_1K} credits were returned`);
+        expect(String(told.args.text)).toContain(`The bot restarted before your image “a stranded job” was finished. Your ${COST_1K} credits were returned.`);
         expect(restarted.account(ALICE)).toMatchObject({ balance: STARTING_CREDITS, held: 0 });
         expect(restarted.jobs(ALICE)).toMatchObject([{ status: 'interrupted' }]);
       } finally {

@@ -179,9 +179,9 @@ describe('hold', () => {
 
   it('finds a job by its idempotency key', () => {
     h.credits.hold(holdInput({ idempotencyKey: 'interaction-9' }));
-    expect(h.credits.job('interaction-9', 'idempotency')?.id).toBe('job-1');
-    expect(h.credits.job('interaction-9')).toBeUndefined();
-    expect(h.credits.job('job-1')?.idempotencyKey).toBe('interaction-9');
+    expect(h.jobs.byIdempotencyKey('interaction-9')?.id).toBe('job-1');
+    expect(h.jobs.byId('interaction-9')).toBeUndefined();
+    expect(h.jobs.byId('job-1')?.idempotencyKey).toBe('interaction-9');
   });
 
   it('accepts the platform and creation time when the caller passes them, and checks the platform', () => {
@@ -201,7 +201,7 @@ describe('hold', () => {
   it('stores the request, destination and parent as given', () => {
     const input = holdInput({ parentId: 'job-0', destination: { channelId: 'c9', threadTs: '1.2' }, kind: 'reroll' });
     const result = h.credits.hold(input);
-    expect(result.ok && h.credits.job(result.job.id)).toMatchObject({
+    expect(result.ok && h.jobs.byId(result.job.id)).toMatchObject({
       request: input.request,
       destination: { channelId: 'c9', threadTs: '1.2' },
       parentId: 'job-0',
@@ -243,20 +243,20 @@ describe('settle', () => {
 
   it('captures the whole cost on full success, exactly once', () => {
     const id = submit(4, 2);
-    expect(h.credits.markRunning(id)).toBe(true);
+    expect(h.jobs.markRunning(id)).toMatchObject({ status: 'running' });
     h.clock.advance(1500);
     const outputs = [{ name: 'a.png', mime: 'image/png', bytes: 10, width: 1, height: 1 }];
-    const first = h.credits.settle(id, { delivered: 2, status: 'succeeded', outputs, model: 'offline-2' });
+    const first = h.credits.settle(id, { delivered: 2, status: 'succeeded', outputs });
     expect(first).toMatchObject({
       settled: true,
       captured: 8,
       released: 0,
       account: { balance: 42, held: 0 },
-      job: { status: 'succeeded', held: 0, captured: 8, model: 'offline-2', outputs, errorCode: null },
+      job: { status: 'succeeded', held: 0, captured: 8, model: 'offline-1', outputs, errorCode: null },
     });
     expect(first.job.finishedAt! - first.job.startedAt!).toBe(1500);
     const ledgerRows = rowCounts(db).ledger;
-    const second = h.credits.settle(id, { delivered: 0, status: 'failed', errorCode: 'late' });
+    const second = h.credits.settle(id, { delivered: 0, status: 'failed', errorCode: 'internal' });
     expect(second).toEqual({ settled: false, job: first.job });
     expect(rowCounts(db).ledger).toBe(ledgerRows);
     expect(h.credits.account('cli:alice')).toMatchObject({ balance: 42, held: 0 });
@@ -314,55 +314,49 @@ describe('settle', () => {
   });
 });
 
-describe('cancel', () => {
+describe('cancelling', () => {
+  const cancelled = { delivered: 0, status: 'cancelled', errorCode: 'cancelled' } as const;
+
   it('releases a queued job, after which it cannot start', () => {
     const held = h.credits.hold(holdInput({ unitCost: 5 }));
     const id = held.ok ? held.job.id : '';
-    expect(h.credits.cancel(id)).toMatchObject({
+    expect(h.credits.settle(id, cancelled)).toMatchObject({
       settled: true,
       released: 5,
       account: { balance: 50, held: 0 },
       job: { status: 'cancelled', errorCode: 'cancelled' },
     });
-    expect(h.credits.markRunning(id)).toBe(false);
-    expect(h.credits.cancel(id)).toMatchObject({ settled: false, job: { status: 'cancelled' } });
-  });
-
-  it('leaves a running job to finish', () => {
-    const held = h.credits.hold(holdInput({ unitCost: 5 }));
-    const id = held.ok ? held.job.id : '';
-    h.credits.markRunning(id);
-    expect(h.credits.cancel(id)).toMatchObject({ settled: false, job: { status: 'running', held: 5 } });
-    expect(h.credits.settle(id, { delivered: 1, status: 'succeeded' })).toMatchObject({ captured: 5 });
+    expect(h.jobs.markRunning(id)).toBeUndefined();
+    expect(h.credits.settle(id, cancelled)).toMatchObject({ settled: false, job: { status: 'cancelled' } });
   });
 });
 
-describe('recoverInterrupted', () => {
+describe('recoverInterrupted (JobService)', () => {
   it('settles queued and running jobs as interrupted and returns their holds', () => {
     const ids = [1, 2, 3].map((n) => {
       h.clock.advance();
       const result = h.credits.hold(holdInput({ unitCost: n, accountKey: n === 3 ? 'discord:7' : 'cli:alice' }));
       return result.ok ? result.job.id : '';
     });
-    h.credits.markRunning(ids[0]!);
+    h.jobs.markRunning(ids[0]!);
     h.credits.settle(ids[1]!, { delivered: 1, status: 'succeeded' });
-    const recovered = h.credits.recoverInterrupted();
+    const recovered = h.jobs.recoverInterrupted();
     expect(recovered.map((job) => [job.id, job.status, job.held, job.errorCode])).toEqual([
       [ids[0], 'interrupted', 0, 'interrupted'],
       [ids[2], 'interrupted', 0, 'interrupted'],
     ]);
-    expect(recovered[0]!.errorMessage).toBe('The bot restarted before this job finished; your credits were returned.');
+    expect(recovered[0]!.errorMessage).toBe('The bot restarted before this job finished.');
     expect(h.credits.account('cli:alice')).toMatchObject({ balance: 48, held: 0 });
     expect(h.credits.account('discord:7')).toMatchObject({ balance: 50, held: 0 });
     expect(h.credits.totalHeld()).toBe(0);
-    expect(h.credits.recoverInterrupted()).toEqual([]);
+    expect(h.jobs.recoverInterrupted()).toEqual([]);
   });
 });
 
 describe('what a movement returns', () => {
   // Jobs and accounts are built from what was written, not read back: they must match a fresh read.
   const stored = (result: { job: Job; account?: Account }) => {
-    expect(result.job).toEqual(h.credits.job(result.job.id));
+    expect(result.job).toEqual(h.jobs.byId(result.job.id));
     if (result.account) expect(result.account).toEqual(h.credits.account(result.account.key));
   };
 
@@ -375,13 +369,13 @@ describe('what a movement returns', () => {
     const again = h.credits.hold(holdInput({ unitCost: 2 }));
     if (!again.ok) throw new Error('hold refused');
     stored(again);
-    h.credits.markRunning(first.job.id);
+    h.jobs.markRunning(first.job.id);
     h.clock.advance(5);
-    const settled = h.credits.settle(first.job.id, { delivered: 2, status: 'succeeded', outputs, model: 'offline-2k' });
+    const settled = h.credits.settle(first.job.id, { delivered: 2, status: 'succeeded', outputs });
     expect(settled).toMatchObject({ settled: true, captured: 6, released: 3 });
     stored(settled);
     stored(h.credits.settle(first.job.id, { delivered: 1, status: 'succeeded' }));
-    stored(h.credits.cancel(again.job.id));
+    stored(h.credits.settle(again.job.id, { delivered: 0, status: 'cancelled', errorCode: 'cancelled' }));
     const free = h.credits.hold(holdInput({ unitCost: 0 }));
     if (!free.ok) throw new Error('hold refused');
     stored(free);
@@ -392,7 +386,7 @@ describe('what a movement returns', () => {
     const late = h.credits.hold(holdInput({ unitCost: 1, accountKey: 'cli:late' }));
     if (!late.ok) throw new Error('hold refused');
     stored(late);
-    for (const job of h.credits.recoverInterrupted()) expect(job).toEqual(h.credits.job(job.id));
+    for (const job of h.jobs.recoverInterrupted()) expect(job).toEqual(h.jobs.byId(job.id));
   });
 });
 
@@ -402,10 +396,10 @@ describe('listing', () => {
       h.credits.hold(holdInput({ accountKey: key }));
     }
     // Same millisecond: the later insert still comes first.
-    expect(h.credits.listJobs().map((job) => job.id)).toEqual(['job-3', 'job-2', 'job-1']);
-    expect(h.credits.listJobs({ accountKey: 'cli:alice', limit: 1 }).map((job) => job.id)).toEqual(['job-3']);
+    expect(h.jobs.history().map((job) => job.id)).toEqual(['job-3', 'job-2', 'job-1']);
+    expect(h.jobs.history({ accountKey: 'cli:alice', limit: 1 }).map((job) => job.id)).toEqual(['job-3']);
     expect(h.credits.recentLedger('cli:alice').map((e) => e.kind)).toEqual(['hold', 'hold', 'starting']);
-    expect(thrown(() => h.credits.listJobs({ limit: 0 }))).toBeInstanceOf(ValidationError);
-    expect(h.credits.job('nope')).toBeUndefined();
+    expect(thrown(() => h.jobs.history({ limit: 0 }))).toBeInstanceOf(ValidationError);
+    expect(h.jobs.byId('nope')).toBeUndefined();
   });
 });

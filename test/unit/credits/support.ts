@@ -1,5 +1,6 @@
 import { ManualClock } from '../../support/ManualClock.js';
 import { CreditService } from '../../../src/core/credits/CreditService.js';
+import { JobService } from '../../../src/core/jobs/JobService.js';
 import type { HoldInput } from '../../../src/core/credits/types.js';
 import type { Store } from '../../../src/core/storePorts.js';
 import { createSqliteStore } from '../../../src/db/store.js';
@@ -11,15 +12,16 @@ export interface Harness {
   readonly store: Store;
   readonly clock: ManualClock;
   readonly credits: CreditService;
+  readonly jobs: JobService;
 }
 
-/** A CreditService on a real (migrated) database with a manual clock and readable job ids. */
+/** A CreditService (and the JobService beside it) on a real (migrated) database with a manual clock and readable job ids. */
 export function createHarness(db: SqliteDatabase, startingCredits = 50, idPrefix = 'job'): Harness {
   const store = createSqliteStore(db);
   const clock = new ManualClock(1_700_000_000_000);
   let next = 0;
   const credits = new CreditService({ store, clock, startingCredits, newId: () => `${idPrefix}-${++next}` });
-  return { store, clock, credits };
+  return { store, clock, credits, jobs: new JobService({ store, credits, clock }) };
 }
 
 let idempotencyKeys = 0;

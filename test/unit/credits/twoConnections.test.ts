@@ -75,7 +75,7 @@ describe('two connections on one file', () => {
     await Promise.all(workers.map((worker) => exited(worker)));
 
     const db = handles[0]!;
-    const { credits } = createHarness(db);
+    const { credits, jobs: jobService } = createHarness(db);
     for (const key of ['cli:shared', 'cli:p1', 'cli:p2']) {
       const granted = reports.reduce((sum, r) => sum + (r.granted[key] ?? 0), 0);
       const captured = reports.reduce((sum, r) => sum + (r.captured[key] ?? 0), 0);
@@ -83,7 +83,7 @@ describe('two connections on one file', () => {
     }
     const jobs = reports.reduce((sum, r) => sum + r.jobs, 0);
     expect(jobs + reports.reduce((sum, r) => sum + r.refused, 0)).toBe(2 * iterations);
-    expect(credits.listJobs({ limit: 1000 })).toHaveLength(jobs);
+    expect(jobService.history({ limit: 1000 })).toHaveLength(jobs);
     expect(checkDatabase(db)).toEqual(CLEAN);
   });
 });

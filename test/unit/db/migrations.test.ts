@@ -134,16 +134,17 @@ describe('schema', () => {
 });
 
 describe('hot queries use an index', () => {
-  // Positional parameters, in the order each statement takes them.
-  const params: Record<string, unknown[]> = {
-    'job by id': ['j'],
-    'job by idempotency key': ['k'],
-    'unsettled jobs, oldest first': ['["queued","running"]'],
-    'jobs by account, newest first': ['cli:a', 10],
-    'ledger by account, newest first': ['cli:a', 10],
-    'account by key': ['cli:a'],
-    'account change': [1, 0, 1, 'cli:a'],
-    'job settlement': ['failed', 0, null, null, '[]', null, 1, 'j'],
+  // Named parameters, as each statement takes them.
+  const params: Record<string, Record<string, unknown>> = {
+    'job by id': { id: 'j' },
+    'job by idempotency key': { key: 'k' },
+    'unsettled jobs, oldest first': {},
+    'jobs by account, newest first': { accountKey: 'cli:a', limit: 10 },
+    'ledger by account, newest first': { accountKey: 'cli:a', limit: 10 },
+    'account by key': { key: 'cli:a' },
+    'account change': { delta: 1, heldDelta: 0, at: 1, key: 'cli:a' },
+    'job settlement': { status: 'failed', captured: 0, error_code: null, error_message: null, outputs: '[]', finished_at: 1, id: 'j' },
+    'job start': { id: 'j', at: 1 },
   };
   const queries: Record<string, string> = {
     'job by id': jobSql.find,
@@ -154,6 +155,7 @@ describe('hot queries use an index', () => {
     'account by key': accountSql.find,
     'account change': accountSql.change,
     'job settlement': jobSql.settle,
+    'job start': jobSql.markRunning,
   };
   const expected: Record<string, RegExp> = {
     'job by id': /SEARCH jobs USING INDEX sqlite_autoindex_jobs_1 \(id=\?\)/,
@@ -164,12 +166,13 @@ describe('hot queries use an index', () => {
     'account by key': /SEARCH accounts USING INDEX sqlite_autoindex_accounts_1 \(key=\?\)/,
     'account change': /SEARCH accounts USING INDEX sqlite_autoindex_accounts_1 \(key=\?\)/,
     'job settlement': /SEARCH jobs USING INDEX sqlite_autoindex_jobs_1 \(id=\?\)/,
+    'job start': /SEARCH jobs USING INDEX sqlite_autoindex_jobs_1 \(id=\?\)/,
   };
 
-  const planOf = (sql: string, bound: readonly unknown[]): string[] => {
+  const planOf = (sql: string, bound: Record<string, unknown>): string[] => {
     const db = openDatabase(':memory:');
     handles.push(db);
-    return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...bound) as { detail: string }[]).map((row) => row.detail);
+    return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(bound) as { detail: string }[]).map((row) => row.detail);
   };
 
   it.each(Object.keys(queries))('%s', (name) => {
@@ -182,7 +185,7 @@ describe('hot queries use an index', () => {
 
   it('all jobs, newest first: the table itself walked backwards in rowid order, stopping at the limit', () => {
     // A rowid table is its own index on rowid: no sort, and LIMIT ends the walk after `limit` rows.
-    expect(planOf(jobSql.list, [10])).toEqual(['SCAN jobs']);
-    expect(jobSql.list).toMatch(/ORDER BY rowid DESC LIMIT \?$/);
+    expect(planOf(jobSql.list, { limit: 10 })).toEqual(['SCAN jobs']);
+    expect(jobSql.list).toMatch(/ORDER BY rowid DESC LIMIT @limit$/);
   });
 });

@@ -78,8 +78,8 @@ describe('JobRepository', () => {
       outputs: [{ name: 'o.png', mime: 'image/png', bytes: 3, width: 2, height: 2, sourceUrl: 'https://x/o.png' }],
       finishedAt: 200,
     } as const;
-    expect(store.jobs.markRunning('j1', 150)).toBe(true);
-    expect(store.jobs.markRunning('j1', 151)).toBe(false);
+    expect(store.jobs.markRunning('j1', 150)).toEqual({ ...store.jobs.find('j1'), status: 'running', startedAt: 150 });
+    expect(store.jobs.markRunning('j1', 151)).toBeUndefined();
     expect(store.jobs.settle('j1', settlement)).toBe(true);
     expect(store.jobs.settle('j1', { ...settlement, status: 'failed', captured: 0 })).toBe(false);
     expect(store.jobs.find('j1')).toMatchObject({
@@ -91,14 +91,13 @@ describe('JobRepository', () => {
       finishedAt: 200,
       outputs: settlement.outputs,
     });
-    expect(store.jobs.withStatus(['queued', 'running'])).toEqual([]);
-    expect(store.jobs.withStatus(['succeeded']).map((j) => j.id)).toEqual(['j1']);
+    expect(store.jobs.unsettled()).toEqual([]);
   });
 
-  it('records the model the provider reports', () => {
+  it('records why a job failed', () => {
     store.jobs.insert(job);
-    store.jobs.settle('j1', { status: 'failed', captured: 0, errorCode: 'x', errorMessage: 'y', outputs: [], model: 'm-2k', finishedAt: 3 });
-    expect(store.jobs.find('j1')).toMatchObject({ model: 'm-2k', errorCode: 'x', errorMessage: 'y' });
+    store.jobs.settle('j1', { status: 'failed', captured: 0, errorCode: 'internal', errorMessage: 'y', outputs: [], finishedAt: 3 });
+    expect(store.jobs.find('j1')).toMatchObject({ model: 'm', errorCode: 'internal', errorMessage: 'y' });
   });
 });
 
@@ -118,16 +117,16 @@ describe('JobRepository lists', () => {
     expect(store.jobs.list({ accountKey: 'slack:T1:U1', limit: 1 }).map((j) => j.id)).toEqual(['c']);
   });
 
-  it('finds unsettled jobs oldest first, and any other status too', () => {
+  it('finds unsettled jobs oldest first', () => {
     insert('late', { createdAt: 300 });
     insert('early', { createdAt: 100 });
     insert('done', { createdAt: 50 });
     store.jobs.markRunning('late', 301);
     store.jobs.settle('done', { status: 'failed', captured: 0, errorCode: null, errorMessage: null, outputs: [], finishedAt: 60 });
-    expect(store.jobs.withStatus(['queued', 'running']).map((j) => j.id)).toEqual(['early', 'late']);
-    expect(store.jobs.withStatus(['running']).map((j) => j.id)).toEqual(['late']);
-    expect(store.jobs.withStatus(['failed', 'queued']).map((j) => j.id)).toEqual(['done', 'early']);
-    expect(store.jobs.withStatus([])).toEqual([]);
+    expect(store.jobs.unsettled().map((j) => [j.id, j.status])).toEqual([
+      ['early', 'queued'],
+      ['late', 'running'],
+    ]);
   });
 });
 

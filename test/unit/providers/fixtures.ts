@@ -2,7 +2,8 @@
 import { inspect } from 'node:util';
 import { createServer } from 'node:net';
 import { expect } from 'vitest';
-import { ProviderError, type ProviderErrorKind } from '../../../src/core/errors.js';
+import type { ProviderErrorKind } from '../../../src/core/errorCodes.js';
+import { ProviderError } from '../../../src/core/errors.js';
 import type { ProviderRequest } from '../../../src/core/providers/types.js';
 
 export function providerRequest(overrides: Partial<ProviderRequest> = {}): ProviderRequest {

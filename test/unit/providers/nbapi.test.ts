@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, type ProviderError } from '../../../src/core/errors.js';
+import { ConfigError } from '../../../src/core/errors.js';
 import { NbapiProvider } from '../../../src/core/providers/nbapi.js';
 import { ratioPng } from '../../fakes/fakeServerKit.js';
 import { startNbapiServer, type FakeNbapiServer } from '../../fakes/nbapiServer.js';
@@ -92,8 +92,8 @@ describe('NbapiProvider', () => {
 
   describe('errors', () => {
     it.each([
-      [400, 'insufficient credits', 200, 'provider_credits'],
-      [400, 'insufficient credits', 400, 'provider_credits'],
+      [400, 'insufficient credits', 200, 'out_of_credits'],
+      [400, 'insufficient credits', 400, 'out_of_credits'],
       [400, 'Invalid request parameters', 200, 'invalid_request'],
       [400, 'Invalid request parameters', 400, 'invalid_request'],
       [401, 'Invalid API key', 200, 'auth'],
@@ -107,7 +107,7 @@ describe('NbapiProvider', () => {
       const error = await expectProviderError(provider.generate(providerRequest({ model: MODEL }), { signal: signal() }), kind);
       expect(error.status).toBe(httpStatus);
       expect(error.providerMessage).toBe(message);
-      expect(error.message).toContain(message);
+      expect(error.providerMessage).toContain(message);
       expect(error.provider).toBe('nbapi');
     });
 
@@ -115,20 +115,22 @@ describe('NbapiProvider', () => {
       const wrong = new NbapiProvider({ apiKey: 'wrong-key-123', baseUrl: server.url });
       const error = await expectProviderError(wrong.generate(providerRequest(), { signal: signal() }), 'auth');
       expect(error.status).toBe(401);
-      expect(error.message).toBe('The image provider did not accept the configured API key: Invalid API key');
+      expect(error.message).toBe('The image service refused the bot’s API key. Tell the bot’s operator.');
+      expect(error.providerMessage).toBe('Invalid API key');
       expectNoSecret(error, 'wrong-key-123');
     });
 
     it('words an out-of-credits answer for people', async () => {
       server.setMode({ kind: 'error', code: 400, message: 'insufficient credits' });
-      const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'provider_credits');
-      expect(error.message).toBe('The image provider account has run out of credits: insufficient credits');
+      const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'out_of_credits');
+      expect(error.message).toBe('The bot’s image-service account is out of credits. Tell the bot’s operator.');
+      expect(error.providerMessage).toBe('insufficient credits');
     });
 
     it('carries Retry-After on a 429', async () => {
       server.setMode({ kind: 'error', code: 429, headers: { 'retry-after': '2' } });
       const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'rate_limited');
-      expect((error as ProviderError & { retryAfterMs?: number }).retryAfterMs).toBe(2000);
+      expect(error.retryAfterMs).toBe(2000);
     });
 
     it.each([
@@ -172,7 +174,7 @@ describe('NbapiProvider', () => {
     it('maps a hanging server to timeout', async () => {
       server.setMode({ kind: 'hang' });
       const error = await expectProviderError(provider.generate(providerRequest(), { signal: AbortSignal.timeout(200) }), 'timeout');
-      expect(error.message).toBe('The image provider did not answer in time.');
+      expect(error.message).toBe('The image service took too long to answer. Try again later.');
       expectNoSecret(error, server.apiKey);
     });
   });

@@ -114,7 +114,7 @@ describe('NbproProvider', () => {
   describe('errors', () => {
     it.each([
       [400, 'invalid_request', 'Invalid request parameters'],
-      [402, 'provider_credits', 'Insufficient credits'],
+      [402, 'out_of_credits', 'Insufficient credits'],
       [403, 'auth', 'Forbidden'],
       [429, 'rate_limited', 'Slow down'],
       [500, 'unavailable', 'Generation failed'],
@@ -125,7 +125,7 @@ describe('NbproProvider', () => {
       const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), kind);
       expect(error.status).toBe(status);
       expect(error.providerMessage).toBe(text);
-      expect(error.message).toContain(text);
+      expect(error.providerMessage).toContain(text);
       expect(error.provider).toBe('nbpro');
     });
 
@@ -134,7 +134,8 @@ describe('NbproProvider', () => {
       const error = await expectProviderError(wrong.generate(providerRequest(), { signal: signal() }), 'auth');
       expect(error.status).toBe(401);
       expect(error.providerMessage).toBe('Invalid API key');
-      expect(error.message).toBe('The image provider did not accept the configured API key: Invalid API key');
+      expect(error.message).toBe('The image service refused the bot’s API key. Tell the bot’s operator.');
+      expect(error.providerMessage).toBe('Invalid API key');
       expect(server.requests[0]!.headers.authorization).toBe('Bearer sk-wrong-key-xyz');
       expectNoSecret(error, 'sk-wrong-key-xyz');
     });
@@ -142,13 +143,13 @@ describe('NbproProvider', () => {
     it('uses a user-safe message for invalid requests', async () => {
       server.setMode({ kind: 'error', status: 400, error: 'prompt violates policy' });
       const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'invalid_request');
-      expect(error.message).toBe('The image provider rejected the request: prompt violates policy');
+      expect(error.message).toBe('The image service rejected this request: prompt violates policy');
     });
 
     it('carries Retry-After on a 429', async () => {
       server.setMode({ kind: 'error', status: 429, headers: { 'retry-after': '3' } });
       const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'rate_limited');
-      expect((error as ProviderError & { retryAfterMs?: number }).retryAfterMs).toBe(3000);
+      expect(error.retryAfterMs).toBe(3000);
     });
 
     it('truncates a long provider message to about 200 characters', async () => {
@@ -163,7 +164,7 @@ describe('NbproProvider', () => {
       const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'unavailable');
       expect(error.status).toBe(502);
       expect(error.providerMessage).toBeUndefined();
-      expect(error.message).toBe('The image provider is unavailable right now.');
+      expect(error.message).toBe('The image service is unavailable right now. Try again later.');
     });
 
     it('maps malformed JSON to bad_response', async () => {
@@ -208,7 +209,7 @@ describe('NbproProvider', () => {
         provider.generate(providerRequest(), { signal: AbortSignal.timeout(200) }),
         'timeout',
       );
-      expect(error.message).toBe('The image provider did not answer in time.');
+      expect(error.message).toBe('The image service took too long to answer. Try again later.');
     });
 
     it('tells a cancellation by the caller apart from a timeout', async () => {
@@ -218,7 +219,7 @@ describe('NbproProvider', () => {
       await server.waitForRequests(1);
       controller.abort();
       const error = await expectProviderError(pending, 'timeout');
-      expect(error.message).toMatch(/cancelled/);
+      expect(error.providerMessage).toMatch(/cancelled/);
       expect((error.cause as Error).name).toBe('AbortError');
     });
 
@@ -233,7 +234,7 @@ describe('NbproProvider', () => {
     it('never lets the API key into an error, even when the provider echoes it', async () => {
       server.setMode({ kind: 'error', status: 401, error: `key ${server.apiKey} is revoked` });
       const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'auth');
-      expect(error.message).toContain('[redacted]');
+      expect(error.providerMessage).toContain('[redacted]');
       expectNoSecret(error, server.apiKey);
     });
 

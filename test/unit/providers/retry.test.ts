@@ -182,7 +182,7 @@ describe('withRetry against the fake nbpro server', () => {
   it.each([
     [400, 'invalid_request'],
     [401, 'auth'],
-    [402, 'provider_credits'],
+    [402, 'out_of_credits'],
   ] as const)('does not retry HTTP %i (%s)', async (status, kind) => {
     server.setMode({ kind: 'error', status });
     await expectProviderError(run(), kind);
@@ -192,7 +192,7 @@ describe('withRetry against the fake nbpro server', () => {
   it('times each attempt out and retries it', async () => {
     server.setMode({ kind: 'hang' });
     const error = await expectProviderError(run(undefined, 200), 'timeout');
-    expect(error.message).toBe('The image provider did not answer in time.');
+    expect(error.message).toBe('The image service took too long to answer. Try again later.');
     expect(server.requests).toHaveLength(3);
     expectNoSecret(error, server.apiKey);
   });
@@ -211,7 +211,7 @@ describe('withRetry against the fake nbpro server', () => {
     await server.waitForRequests(1);
     controller.abort();
     const error = await expectProviderError(pending, 'timeout');
-    expect(error.message).toMatch(/cancelled/);
+    expect(error.providerMessage).toMatch(/cancelled/);
     expect(server.requests).toHaveLength(1);
   });
 
@@ -258,7 +258,7 @@ describe('withRetry against the fake nbapi server', () => {
 
   it('does not retry insufficient credits', async () => {
     server.setMode({ kind: 'error', code: 400, message: 'insufficient credits', httpStatus: 200 });
-    await expectProviderError(run(), 'provider_credits');
+    await expectProviderError(run(), 'out_of_credits');
     expect(server.requests).toHaveLength(1);
   });
 });

@@ -37,7 +37,7 @@ export async function handleAdmin(ctx: DiscordContext, interaction: ChatInputCom
       return;
     }
     case ADMIN_SUBCOMMAND.balance:
-      await replyEphemeral(interaction, describe(user.id, credits.ensureAccount(key, 'discord', user.globalName ?? user.username)));
+      await replyEphemeral(interaction, describe(user.id, credits.show(key, { platform: 'discord', displayName: user.globalName ?? user.username, ledger: 0 }).account));
       return;
     default:
       await replyEphemeral(interaction, 'Unknown /admin action.');

@@ -1,6 +1,4 @@
 import type { ButtonInteraction } from 'discord.js';
-import { deriveIntent } from '../../../core/generation/derive.js';
-import type { ReferenceSource } from '../../../core/generation/types.js';
 import type { Job } from '../../../core/model.js';
 import type { DiscordContext } from '../DiscordContext.js';
 import { replyEphemeral } from './replyEphemeral.js';
@@ -8,19 +6,10 @@ import { requester } from './requester.js';
 import { resultImage } from './resultImage.js';
 import { startJob } from './startJob.js';
 
-/**
- * Reroll (same prompt, options and references) or Upscale (next resolution, the result image as the
- * reference where the provider takes one): a new child job, charged to whoever pressed the button.
- */
+/** Reroll or Upscale under a result: a new child job, charged to whoever pressed the button. */
 export async function handleDerived(ctx: DiscordContext, interaction: ButtonInteraction, parent: Job, kind: 'reroll' | 'upscale'): Promise<void> {
-  let references: ReferenceSource[];
-  if (kind === 'reroll') {
-    references = parent.request.references.flatMap((r) => (r.url ? [{ url: r.url, name: r.name }] : []));
-  } else {
-    const image = resultImage(interaction.message);
-    references = image ? [image] : [];
-  }
-  const derived = deriveIntent(ctx.core.catalog, parent, kind, requester(interaction), references);
+  const request = kind === 'reroll' ? { kind } : { kind, result: resultImage(interaction.message) };
+  const derived = ctx.core.derive(parent, request, requester(interaction));
   if (!derived.ok) {
     await replyEphemeral(interaction, derived.message);
     return;

@@ -9,23 +9,24 @@ import { uploadedReferences } from './uploadedReferences.js';
 
 /** The result Edit modal: a child `edit` job on the result image, with the parent's shape. */
 export async function handleEditFormSubmit(ctx: DiscordContext, interaction: ModalSubmitInteraction, jobId: string): Promise<void> {
-  const parent = ctx.core.credits.job(jobId);
-  const image = resultImage(interaction.message);
-  if (!parent || !image) {
+  const parent = ctx.core.jobs.get(jobId);
+  if (!parent) {
     await replyEphemeral(interaction, 'That image is no longer available.');
     return;
   }
-  const { request } = parent;
-  await startJob(ctx, {
-    interaction,
-    surface: 'public',
-    intent: {
-      ...requester(interaction),
+  const derived = ctx.core.derive(
+    parent,
+    {
       kind: 'edit',
-      parentId: parent.id,
+      result: resultImage(interaction.message),
       prompt: interaction.fields.getTextInputValue(FIELD.prompt),
-      options: { model: request.model, aspectRatio: request.aspectRatio, resolution: request.resolution, count: 1 },
-      references: [image, ...uploadedReferences(interaction)],
+      uploads: uploadedReferences(interaction),
     },
-  });
+    requester(interaction),
+  );
+  if (!derived.ok) {
+    await replyEphemeral(interaction, derived.message);
+    return;
+  }
+  await startJob(ctx, { interaction, surface: 'public', intent: derived.intent });
 }

@@ -1,5 +1,5 @@
 import type { BaseInteraction } from 'discord.js';
-import { accountKey } from '../../../core/credits/accountKey.js';
+import { accountKey, idempotencyKey } from '../../../core/credits/accountKey.js';
 import type { GenerationIntent } from '../../../core/generation/types.js';
 
 /** The Discord account that pays for (and owns) what an interaction asks for. */
@@ -33,7 +33,7 @@ export function requester(
     ...(replyToMessageId ? { replyToMessageId } : {}),
   };
   return {
-    idempotencyKey: `discord:${interaction.id}`,
+    idempotencyKey: idempotencyKey.discord(interaction.id),
     accountKey: accountOf(interaction),
     platform: 'discord',
     displayName: displayNameOf(interaction),

@@ -33,7 +33,7 @@ export async function startJob(ctx: DiscordContext, start: JobStart): Promise<vo
   });
   let outcome: SubmitOutcome;
   try {
-    outcome = ctx.core.generation.submit(start.intent, presenter.listener);
+    outcome = ctx.core.submit(start.intent, presenter.listener);
   } catch (error) {
     presenter.discard();
     throw error;

@@ -1,6 +1,6 @@
 import { MessageFlags } from 'discord.js';
 import type { Logger } from 'pino';
-import type { Catalog } from '../../../core/catalog/types.js';
+import type { Facade } from '../../../core/facade/Facade.js';
 import type { JobEvent, JobListener } from '../../../core/generation/types.js';
 import { describeError, isTokenExpired } from '../logSafe.js';
 import { textMessage, type OutgoingMessage } from '../render/OutgoingMessage.js';
@@ -20,8 +20,8 @@ export const TOKEN_LIFETIME_MS = 15 * 60_000 - 30_000;
 export const PROGRESS_INTERVAL_MS = 2_000;
 
 export interface PresenterDeps {
-  readonly timers: Clock;
-  readonly catalog: Catalog;
+  readonly clock: Clock;
+  readonly core: Pick<Facade, 'catalog' | 'canUpscale'>;
   readonly postToChannel: ChannelPoster;
   readonly logger: Logger;
 }
@@ -69,12 +69,12 @@ export class JobPresenter {
     this.#deps = deps;
     this.#target = target;
     this.#onDone = onDone;
-    this.#expiresAt = deps.timers.now() + TOKEN_LIFETIME_MS;
+    this.#expiresAt = deps.clock.now() + TOKEN_LIFETIME_MS;
     this.#ack = new Promise((resolve) => (this.#resolveAck = resolve));
     this.#queue = new SerialQueue((error) => deps.logger.warn({ err: describeError(error) }, 'could not update a job message'));
     // The deferral counts as the first update: fast jobs go straight to their result, and a burst of
     // jobs does not turn into a burst of edits while other interactions still wait for their ack.
-    this.#throttle = new ProgressThrottle(deps.timers, PROGRESS_INTERVAL_MS, (text) => this.#queue.push(() => this.#progress(text)), deps.timers.now());
+    this.#throttle = new ProgressThrottle(deps.clock, PROGRESS_INTERVAL_MS, (text) => this.#queue.push(() => this.#progress(text)), deps.clock.now());
   }
 
   /** Runs the acknowledgement (a deferral); everything else waits for it. */
@@ -133,7 +133,7 @@ export class JobPresenter {
 
   async #usable(): Promise<boolean> {
     const acked = await this.#ack;
-    return acked && !this.#tokenDead && this.#deps.timers.now() < this.#expiresAt;
+    return acked && !this.#tokenDead && this.#deps.clock.now() < this.#expiresAt;
   }
 
   /** Runs an interaction-token call; false (and the token marked dead) when Discord refuses it. */
@@ -161,7 +161,7 @@ export class JobPresenter {
       ...(target.note ? [target.note] : []),
       ...(dropped > 0 ? [`${dropped} image${dropped === 1 ? '' : 's'} could not be made small enough to upload.`] : []),
     ];
-    const message = resultMessage({ job: event.job, account: event.account, durationMs: event.durationMs, files, catalog: this.#deps.catalog, notes });
+    const message = resultMessage({ job: event.job, account: event.account, durationMs: event.durationMs, files, actions: { canUpscale: this.#deps.core.canUpscale(event.job), canEdit: this.#deps.core.catalog.maxReferences > 0 }, notes });
     if (target.surface === 'ephemeral') {
       try {
         await this.#toChannel({ ...message, ...(target.replyToMessageId ? { replyToMessageId: target.replyToMessageId } : {}) });

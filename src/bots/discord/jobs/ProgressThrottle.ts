@@ -6,7 +6,7 @@ import type { Clock } from '../../../core/clock.js';
  * when the interval ends. A job that finishes within the first interval needs no progress edit.
  */
 export class ProgressThrottle {
-  readonly #timers: Clock;
+  readonly #clock: Clock;
   readonly #intervalMs: number;
   readonly #send: (text: string) => void;
   #lastAt: number;
@@ -15,8 +15,8 @@ export class ProgressThrottle {
   #cancel: (() => void) | undefined;
   #stopped = false;
 
-  constructor(timers: Clock, intervalMs: number, send: (text: string) => void, startedAt = Number.NEGATIVE_INFINITY) {
-    this.#timers = timers;
+  constructor(clock: Clock, intervalMs: number, send: (text: string) => void, startedAt = Number.NEGATIVE_INFINITY) {
+    this.#clock = clock;
     this.#lastAt = startedAt;
     this.#intervalMs = intervalMs;
     this.#send = send;
@@ -24,13 +24,13 @@ export class ProgressThrottle {
 
   update(text: string): void {
     if (this.#stopped) return;
-    const wait = this.#lastAt + this.#intervalMs - this.#timers.now();
+    const wait = this.#lastAt + this.#intervalMs - this.#clock.now();
     if (wait <= 0 && this.#cancel === undefined) {
       this.#emit(text);
       return;
     }
     this.#pending = text;
-    this.#cancel ??= this.#timers.after(Math.max(0, wait), () => {
+    this.#cancel ??= this.#clock.after(Math.max(0, wait), () => {
       this.#cancel = undefined;
       const next = this.#pending;
       this.#pending = undefined;
@@ -48,7 +48,7 @@ export class ProgressThrottle {
 
   #emit(text: string): void {
     if (text === this.#lastText) return;
-    this.#lastAt = this.#timers.now();
+    this.#lastAt = this.#clock.now();
     this.#lastText = text;
     this.#send(text);
   }

@@ -1,6 +1,4 @@
 import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponent } from 'discord.js';
-import type { Catalog } from '../../../core/catalog/types.js';
-import { nextResolution } from '../../../core/generation/derive.js';
 import type { Job } from '../../../core/model.js';
 import { customId, type ResultAction } from '../customIds.js';
 
@@ -8,18 +6,24 @@ function button(action: ResultAction, jobId: string, label: string, style: Butto
   return { type: ComponentType.Button, custom_id: customId.result(action, jobId), label, style, ...(disabled ? { disabled } : {}) };
 }
 
+/** Which of the optional buttons apply to a result (the core decides). */
+export interface ResultActions {
+  readonly canUpscale: boolean;
+  readonly canEdit: boolean;
+}
+
 /**
  * Reroll, Upscale, Edit, Delete under a result. Upscale is disabled at the model's top resolution;
  * Edit exists only where the provider takes reference images.
  */
-export function resultButtons(job: Job, catalog: Catalog): APIActionRowComponent<APIButtonComponent> {
-  const canUpscale = nextResolution(catalog, job.request.model, job.request.resolution) !== undefined;
+export function resultButtons(job: Job, actions: ResultActions): APIActionRowComponent<APIButtonComponent> {
+  const { canUpscale, canEdit } = actions;
   return {
     type: ComponentType.ActionRow,
     components: [
       button('reroll', job.id, 'Reroll', ButtonStyle.Secondary),
       button('upscale', job.id, 'Upscale', ButtonStyle.Secondary, !canUpscale),
-      ...(catalog.maxReferences > 0 ? [button('edit', job.id, 'Edit', ButtonStyle.Secondary)] : []),
+      ...(canEdit ? [button('edit', job.id, 'Edit', ButtonStyle.Secondary)] : []),
       button('delete', job.id, 'Delete', ButtonStyle.Danger),
     ],
   };

@@ -1,7 +1,6 @@
-import type { Catalog } from '../../../core/catalog/types.js';
 import type { Account, Job } from '../../../core/model.js';
 import type { OutgoingFile, OutgoingMessage } from './OutgoingMessage.js';
-import { resultButtons } from './resultButtons.js';
+import { resultButtons, type ResultActions } from './resultButtons.js';
 import { summaryEmbed } from './summaryEmbed.js';
 
 export interface ResultInput {
@@ -9,7 +8,7 @@ export interface ResultInput {
   readonly account: Account;
   readonly durationMs: number;
   readonly files: readonly OutgoingFile[];
-  readonly catalog: Catalog;
+  readonly actions: ResultActions;
   /** A line above the result (an upscale that could not use the image, an image that did not fit). */
   readonly notes: readonly string[];
 }
@@ -19,7 +18,7 @@ export function resultMessage(input: ResultInput): OutgoingMessage {
   return {
     content: input.notes.join('\n'),
     embeds: [summaryEmbed(input.job, input.account, input.durationMs, input.files[0]?.name)],
-    components: [resultButtons(input.job, input.catalog)],
+    components: [resultButtons(input.job, input.actions)],
     files: input.files,
   };
 }

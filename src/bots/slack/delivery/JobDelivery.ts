@@ -1,6 +1,6 @@
-import { nextResolution } from '../../../core/generation/derive.js';
 import type { JobEvent, JobListener } from '../../../core/generation/types.js';
 import type { Job } from '../../../core/model.js';
+import { interruptedNotice, refundText } from '../../../core/userText.js';
 import { parseDestination, type SlackDestination } from '../destination.js';
 import { quotePrompt } from '../mrkdwn.js';
 import { openDirectChannel } from '../Notifier.js';
@@ -37,10 +37,7 @@ export class JobDelivery {
       jobs.map(async (job) => {
         const where = this.#where(job);
         if (!where) return;
-        await this.#ctx.notifier.tell(
-          where,
-          `:warning: The bot restarted before your image ${quotePrompt(job.request.prompt, 80)} finished; your ${job.cost} credits were returned.`,
-        );
+        await this.#ctx.notifier.tell(where, `:warning: ${interruptedNotice(quotePrompt(job.request.prompt, 80), job.cost)}`);
       }),
     );
   }
@@ -63,7 +60,7 @@ export class JobDelivery {
     if (!where) return;
     const { client, core, logger, channels, notifier } = this.#ctx;
     const summary = resultSummary(job, account, durationMs, where.user);
-    const canUpscale = nextResolution(core.catalog, job.request.model, job.request.resolution) !== undefined;
+    const canUpscale = core.canUpscale(job);
     const log = logger.child({ jobId: job.id, channel: where.channel });
     try {
       await postResult(client, where, job, images, summary, canUpscale);
@@ -89,8 +86,7 @@ export class JobDelivery {
   async #failed(event: Failed): Promise<void> {
     const where = this.#where(event.job);
     if (!where) return;
-    const refund =
-      event.refunded > 0 && event.errorCode !== 'interrupted' ? ` Your ${event.refunded} credits were returned (balance ${event.account.balance}).` : '';
+    const refund = event.refunded > 0 ? ` ${refundText(event.refunded, event.account.balance)}` : '';
     await this.#ctx.notifier.tell(where, `:x: Your image ${quotePrompt(event.job.request.prompt, 80)} could not be made. ${event.message}${refund}`);
   }
 }

@@ -13,8 +13,8 @@ export async function creditsCommand(ctx: SlackContext, { command, ack }: Pick<S
     '/credits',
     () => {
       const actor = actorOf(command.team_id, command.user_id, command.user_name, ctx.adminIds);
-      const account = ctx.core.credits.ensureAccount(actor.accountKey, 'slack', actor.displayName);
-      const jobs = ctx.core.credits.listJobs({ accountKey: actor.accountKey, limit: RECENT });
+      const { account } = ctx.core.credits.show(actor.accountKey, { platform: 'slack', displayName: actor.displayName, ledger: 0 });
+      const jobs = ctx.core.jobs.history({ accountKey: actor.accountKey, limit: RECENT });
       const lines = [`*Balance:* ${account.balance} credits · *held for running jobs:* ${account.held}`];
       if (jobs.length > 0) {
         lines.push('*Recent:*');

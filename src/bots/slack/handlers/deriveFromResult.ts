@@ -1,5 +1,5 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
-import { deriveIntent } from '../../../core/generation/derive.js';
+import { idempotencyKey } from '../../../core/credits/accountKey.js';
 import type { ReferenceSource } from '../../../core/generation/types.js';
 import { describeSubmit } from '../describeSubmit.js';
 import { destinationJson, parseDestination } from '../destination.js';
@@ -28,33 +28,28 @@ async function submitChild(ctx: SlackContext, kind: 'reroll' | 'upscale', click:
   if (!where) return 'I no longer know where that image was posted.';
   const access = await ctx.channels.check(where.channel);
   if (!access.ok) return access.message;
-  let references: ReferenceSource[];
-  if (kind === 'reroll') {
-    references = parent.request.references.flatMap((r) => (r.url === undefined ? [] : [ctx.files.referenceForUrl(r.url, r.name)]));
-  } else {
-    const first = click.ref.fileIds[0];
-    if (first === undefined) return 'That result has no image to upscale.';
-    try {
-      references = [await ctx.files.reference({ id: first })];
-    } catch {
-      // Without references (nbapi) the upscale is a fresh generation and needs no file.
-      if (ctx.core.catalog.maxReferences > 0) return 'That image was deleted, so it cannot be upscaled.';
-      references = [];
-    }
-  }
-  const derived = deriveIntent(
-    ctx.core.catalog,
-    parent,
-    kind,
-    {
-      idempotencyKey: `slack:action:${actor.team}:${actor.user}:${click.actionTs}`,
-      accountKey: actor.accountKey,
-      platform: 'slack',
-      displayName: actor.displayName,
-      destination: destinationJson({ ...where, user: actor.user }),
-    },
-    references,
-  );
+  const request =
+    kind === 'reroll'
+      ? { kind, stored: (r: { name: string; url: string }) => ctx.files.referenceForUrl(r.url, r.name) }
+      : { kind, result: await resultFile(ctx, click) };
+  const derived = ctx.core.derive(parent, request, {
+    idempotencyKey: idempotencyKey.slackAction(actor.team, actor.user, click.actionTs),
+    accountKey: actor.accountKey,
+    platform: 'slack',
+    displayName: actor.displayName,
+    destination: destinationJson({ ...where, user: actor.user }),
+  });
   if (!derived.ok) return derived.message;
-  return describeSubmit(ctx.core.generation.submit(derived.intent), derived.note);
+  return describeSubmit(ctx.core.submit(derived.intent), derived.note);
+}
+
+/** The clicked result's first image, fetched with the bot token; undefined when it was deleted. */
+async function resultFile(ctx: SlackContext, click: ResultClick): Promise<ReferenceSource | undefined> {
+  const first = click.ref.fileIds[0];
+  if (first === undefined) return undefined;
+  try {
+    return await ctx.files.reference({ id: first });
+  } catch {
+    return undefined;
+  }
 }

@@ -1,3 +1,4 @@
+import { idempotencyKey } from '../../../core/credits/accountKey.js';
 import type { ViewSubmitAction } from '@slack/bolt';
 import { destinationJson } from '../destination.js';
 import { decodeEditMetadata } from '../editMetadata.js';
@@ -27,7 +28,7 @@ export async function decideEditImage(ctx: SlackContext, body: ViewSubmitAction)
   return submitIntent(
     ctx,
     {
-      idempotencyKey: `slack:view:${view.id}`,
+      idempotencyKey: idempotencyKey.slackView(view.id),
       accountKey: actor.accountKey,
       platform: 'slack',
       displayName: actor.displayName,

@@ -1,3 +1,4 @@
+import { idempotencyKey } from '../../../core/credits/accountKey.js';
 import type { ViewSubmitAction } from '@slack/bolt';
 import { destinationJson } from '../destination.js';
 import { SLACK_IDS } from '../ids.js';
@@ -21,7 +22,7 @@ export async function decideGenerateImage(ctx: SlackContext, body: ViewSubmitAct
   return submitIntent(
     ctx,
     {
-      idempotencyKey: `slack:view:${body.view.id}`,
+      idempotencyKey: idempotencyKey.slackView(body.view.id),
       accountKey: actor.accountKey,
       platform: 'slack',
       displayName: actor.displayName,

@@ -1,9 +1,10 @@
+import { idempotencyKey } from '../../../core/credits/accountKey.js';
 import type { SlackCommandMiddlewareArgs, SlashCommand } from '@slack/bolt';
 import { actorOf } from '../accountOf.js';
 import { describeSubmit } from '../describeSubmit.js';
 import { destinationJson } from '../destination.js';
 import { decide, SOMETHING_WENT_WRONG } from '../guard.js';
-import { imagineUsage, parseImagineText } from '../parseImagineText.js';
+import { imagineUsage, parseImagineText, withUsage } from '../parseImagineText.js';
 import type { SlackContext } from '../SlackContext.js';
 
 /**
@@ -17,15 +18,15 @@ export async function imagineCommand(ctx: SlackContext, { command, ack }: Pick<S
 }
 
 async function answer(ctx: SlackContext, command: SlashCommand): Promise<string> {
-  const { catalog, generation } = ctx.core;
+  const { catalog } = ctx.core;
   if (/^(help|-h|--help)?$/i.test(command.text.trim())) return imagineUsage(catalog);
   const parsed = parseImagineText(command.text, catalog);
   if (!parsed.ok) return parsed.message;
   const actor = actorOf(command.team_id, command.user_id, command.user_name, ctx.adminIds);
   const access = await ctx.channels.check(command.channel_id);
   if (!access.ok) return access.message;
-  const outcome = generation.submit({
-    idempotencyKey: `slack:trigger:${command.trigger_id}`,
+  const outcome = ctx.core.submit({
+    idempotencyKey: idempotencyKey.slackCommand(command.trigger_id),
     accountKey: actor.accountKey,
     platform: 'slack',
     displayName: actor.displayName,
@@ -35,5 +36,7 @@ async function answer(ctx: SlackContext, command: SlashCommand): Promise<string>
     options: parsed.options,
     references: [],
   });
+  // A value the core refuses is a mistake in the command: show what is allowed with it.
+  if (!outcome.ok && outcome.refusal.code === 'invalid_request') return `:no_entry_sign: ${withUsage(catalog, outcome.refusal.message)}`;
   return describeSubmit(outcome);
 }

@@ -24,7 +24,7 @@ export function resolveClick(ctx: SlackContext, body: BlockAction, action: Butto
   const target = typeof channel === 'string' ? { channel, user: body.user.id, threadTs: message?.thread_ts } : undefined;
   const ref = decodeResultRef(action.value);
   if (!ref || !target) return { ok: false, message: 'That button is not one I understand any more. Ask for a new image.', target };
-  const parent = ctx.core.credits.job(ref.jobId);
+  const parent = ctx.core.jobs.get(ref.jobId);
   if (!parent || parent.platform !== 'slack') return { ok: false, message: 'I no longer know that image.', target };
   const actor = actorOf(teamOf(body), body.user.id, body.user.name, ctx.adminIds);
   return { ok: true, click: { actor, ref, parent, target, actionTs: action.action_ts, messageTs: message?.ts } };

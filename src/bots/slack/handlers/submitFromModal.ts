@@ -40,7 +40,7 @@ export async function referencesFor(
  * job it already made. A refusal becomes a field error on `errorBlock`.
  */
 export function submitIntent(ctx: SlackContext, intent: GenerationIntent, errorBlock: string, target: NoticeTarget): ModalDecision {
-  const outcome = ctx.core.generation.submit(intent);
+  const outcome = ctx.core.submit(intent);
   if (!outcome.ok) return fieldError(errorBlock, outcome.refusal.message);
   return { kind: 'accepted', notice: describeSubmit(outcome), target, duplicate: outcome.duplicate };
 }

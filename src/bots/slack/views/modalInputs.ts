@@ -2,13 +2,16 @@ import type { types } from '@slack/bolt';
 import type { Catalog } from '../../../core/catalog/types.js';
 import { INPUT_ACTION, SLACK_IDS } from '../ids.js';
 import { catalogRatios, catalogResolutions } from '../../../core/catalog/offered.js';
+import { MAX_PROMPT_LENGTH } from '../../../core/generation/resolveRequest.js';
 
 const { blocks: B } = SLACK_IDS;
 const text = (t: string): types.PlainTextElement => ({ type: 'plain_text', text: t });
 const option = (value: string, label = value): types.PlainTextOption => ({ text: text(label), value });
 
-/** Longest prompt the modal accepts (Slack allows 3,000 characters in a text input). */
-export const PROMPT_MAX_LENGTH = 2000;
+/** Slack's own limit for a plain_text_input. */
+const SLACK_TEXT_INPUT_MAX = 3000;
+/** Longest prompt the modal accepts: the core's limit, within what Slack allows in a text input. */
+const PROMPT_MAX_LENGTH = Math.min(MAX_PROMPT_LENGTH, SLACK_TEXT_INPUT_MAX);
 /** Slack's own limit for a static select. */
 const MAX_OPTIONS = 100;
 /** Slack's own limit for a file_input. */

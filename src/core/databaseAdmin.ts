@@ -1,0 +1,57 @@
+/**
+ * The database-administration port: what the CLI and the console may do to the store as a whole
+ * (back it up, check it), without a handle on the engine behind it.
+ */
+import type { JobStatus } from './model.js';
+
+/** An account whose balance or held credits disagree with its ledger or its unsettled jobs. */
+export interface AccountMismatch {
+  readonly accountKey: string;
+  readonly balance: number;
+  readonly held: number;
+  /** Σledger.delta: must equal balance. */
+  readonly ledgerDelta: number;
+  /** Σledger.held_delta: must equal held. */
+  readonly ledgerHeldDelta: number;
+  /** Σjobs.held over queued/running jobs: must equal held. */
+  readonly jobsHeld: number;
+}
+
+/** A job whose ledger rows do not add up: one hold of its cost, then at most one capture and one release. */
+export interface JobMismatch {
+  readonly jobId: string;
+  readonly accountKey: string;
+  readonly status: JobStatus;
+  readonly cost: number;
+  readonly held: number;
+  readonly captured: number;
+  readonly ledgerHeld: number;
+  readonly ledgerCaptured: number;
+  readonly ledgerReleased: number;
+}
+
+/** What `db check` reports. Empty lists and `integrity: 'ok'` mean a healthy database. */
+export interface DatabaseCheck {
+  /** SQLite's `integrity_check` and `foreign_key_check`: `'ok'`, or every problem found. */
+  readonly integrity: 'ok' | string[];
+  /** Accounts breaking Σdelta = balance, ΣheldDelta = held or held = Σ unsettled jobs' held. */
+  readonly invariant: AccountMismatch[];
+  /** Jobs whose hold/capture/release rows disagree with the job row. */
+  readonly jobs: JobMismatch[];
+}
+
+export interface DatabaseAdmin {
+  /** Where the database lives (a file path), for messages. */
+  readonly location: string;
+  /** Whether the connection is open (readiness). */
+  isOpen(): boolean;
+  /** The schema version the database is at. */
+  schemaVersion(): number;
+  /**
+   * A consistent copy of the live database at `file`, taken while the bot keeps working.
+   * @throws AppError `db_backup_same_file` when `file` is the database itself.
+   */
+  backup(file: string): Promise<void>;
+  /** Integrity, ledger invariants and job settlements: what `db check` reports. */
+  check(): DatabaseCheck;
+}

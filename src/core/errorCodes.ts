@@ -1,0 +1,74 @@
+/**
+ * Every error code the product uses, in one catalogue. A code is a contract: adapters, the CLI, logs
+ * and metrics switch on it, never on a message's wording. Add a code here before using it.
+ */
+
+/** Why a provider call failed (DESIGN §3 step 6). The code of a {@link ProviderError} is `provider_<kind>`. */
+export const PROVIDER_ERROR_KINDS = [
+  'auth',
+  'out_of_credits',
+  'invalid_request',
+  'rate_limited',
+  'unavailable',
+  'timeout',
+  'bad_response',
+] as const;
+export type ProviderErrorKind = (typeof PROVIDER_ERROR_KINDS)[number];
+export type ProviderErrorCode = `provider_${ProviderErrorKind}`;
+
+/** Why a reference or output image could not be used. */
+export const IMAGE_ERROR_CODES = [
+  'image_not_image',
+  'image_too_large',
+  'image_too_many_pixels',
+  'image_fetch_failed',
+  'image_timeout',
+] as const;
+export type ImageErrorCode = (typeof IMAGE_ERROR_CODES)[number];
+
+/** How a job that took credits can end without images: the `errorCode` of its `failed` event and row. */
+export type JobFailureCode =
+  | ProviderErrorCode
+  | ImageErrorCode
+  /** The provider answered, but no usable image came back. */
+  | 'no_output'
+  /** Cancelled before it started. */
+  | 'cancelled'
+  /** The process stopped (restart, crash) before the job finished. */
+  | 'interrupted'
+  /** A bug: logged with its cause, told to the user as "something went wrong". */
+  | 'internal';
+
+/** Why a submit was refused before any credit moved. */
+export type RefusalCode = 'invalid_request' | 'insufficient_credits' | 'queue_full' | 'user_busy' | 'shutting_down';
+
+/** Input a person or operator gave that cannot be used. */
+export type ValidationCode =
+  | 'invalid_input'
+  /** Command-line arguments the CLI cannot use. */
+  | 'usage'
+  | 'invalid_amount'
+  | 'invalid_account_key'
+  | 'invalid_aspect_ratio'
+  | 'prices_invalid'
+  | 'price_missing';
+
+/** Failures of administration and operations (lookups, the database, configuration, platforms). */
+export type OperationCode =
+  | 'account_not_found'
+  | 'job_not_found'
+  | 'idempotency_conflict'
+  | 'config_invalid'
+  | 'db_too_new'
+  | 'db_schema_mismatch'
+  | 'db_migrations_invalid'
+  | 'db_migration_failed'
+  | 'db_backup_same_file'
+  | 'discord_register_failed'
+  | 'slack_auth'
+  | 'slack_unreachable';
+
+export type ErrorCode = JobFailureCode | RefusalCode | ValidationCode | OperationCode;
+
+/** Transient kinds are worth another attempt under the retry policy. */
+export const TRANSIENT_PROVIDER_KINDS: ReadonlySet<ProviderErrorKind> = new Set(['unavailable', 'timeout', 'rate_limited']);

@@ -1,0 +1,18 @@
+import type { DatabaseAdmin } from '../core/databaseAdmin.js';
+import { backupDatabase } from './backup.js';
+import { checkDatabase } from './check.js';
+import { schemaVersion } from './migrate.js';
+import type { SqliteDatabase } from './types.js';
+
+/** The {@link DatabaseAdmin} port on one SQLite connection. */
+export function sqliteAdmin(db: SqliteDatabase): DatabaseAdmin {
+  return {
+    location: db.name,
+    isOpen: () => db.open,
+    schemaVersion: () => schemaVersion(db),
+    backup: async (file) => {
+      await backupDatabase(db, file);
+    },
+    check: () => checkDatabase(db),
+  };
+}

@@ -1,4 +1,5 @@
 import { AppError, ProviderError } from '../errors.js';
+import { truncate } from '../text/truncate.js';
 
 /** What a person is told when their job fails; credits are always returned in these cases. */
 const PROVIDER_MESSAGES: Record<ProviderError['kind'], string> = {
@@ -16,7 +17,7 @@ export function describeFailure(error: unknown): { code: string; message: string
   if (error instanceof ProviderError) {
     const base = PROVIDER_MESSAGES[error.kind];
     if (error.kind === 'invalid_request' && error.providerMessage) {
-      return { code: error.code, message: `${base}: ${error.providerMessage.slice(0, 200)}` };
+      return { code: error.code, message: `${base}: ${truncate(error.providerMessage, 200)}` };
     }
     return { code: error.code, message: error.kind === 'invalid_request' ? `${base}.` : base };
   }

@@ -3,6 +3,7 @@
  * provider's own words (truncated, API key redacted) appended, and the HTTP status kept for operators.
  */
 import { ProviderError, type ProviderErrorKind } from '../errors.js';
+import { truncate } from '../text/truncate.js';
 import type { ProviderId } from '../vocabulary.js';
 
 /** The longest provider message carried into an error, in characters. */
@@ -38,7 +39,7 @@ export function cleanProviderText(text: string, secret?: string): string {
   let out = text;
   if (secret !== undefined && secret.length > 0) out = out.split(secret).join('[redacted]');
   out = out.replace(/\s+/g, ' ').trim();
-  return out.length > MAX_PROVIDER_MESSAGE_CHARS ? `${out.slice(0, MAX_PROVIDER_MESSAGE_CHARS - 1)}…` : out;
+  return truncate(out, MAX_PROVIDER_MESSAGE_CHARS);
 }
 
 /** Creates the error for one failed call; the message is safe to show to a chat user. */

@@ -1,7 +1,7 @@
 import { isUnsettled } from '../../../core/model.js';
 import { escapeMarkdown, time, TimestampStyles } from 'discord.js';
 import type { Account, Job, LedgerEntry } from '../../../core/model.js';
-import { truncate } from './truncate.js';
+import { truncate } from '../../../core/text/truncate.js';
 
 const plural = (n: number): string => `${n} credit${n === 1 ? '' : 's'}`;
 const when = (ms: number): string => time(Math.floor(ms / 1000), TimestampStyles.RelativeTime);

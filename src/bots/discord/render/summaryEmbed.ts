@@ -1,6 +1,6 @@
 import type { APIEmbed } from 'discord.js';
 import type { Account, Job } from '../../../core/model.js';
-import { truncate } from './truncate.js';
+import { truncate } from '../../../core/text/truncate.js';
 
 /** Nano Banana yellow. */
 const COLOUR = 0xf5c518;

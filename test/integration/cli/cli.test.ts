@@ -78,7 +78,8 @@ describe('nano-imagine CLI', () => {
       held: 0,
     });
     expect((await cli('credits', 'set', 'slack:T1:U1', '3')).out).toBe('slack:T1:U1: 3 credits available, 0 held');
-    await cli('generate', 'x', '--account', 'dave', '--out', join(dir, 'd.png'));
+    expect((await cli('credits', 'set', 'slack:T1:U2', '1')).out).toBe('slack:T1:U2: 1 credit available, 0 held');
+    expect((await cli('generate', 'x', '--account', 'dave', '--out', join(dir, 'd.png'))).err).toMatch(/^1 credit spent, 9 left \(/m);
     const jobs = JSON.parse((await cli('jobs', 'list', '--account', 'dave', '--json')).out) as Record<string, unknown>[];
     expect(jobs).toEqual([
       {

@@ -1,4 +1,5 @@
 import type { JobEvent } from '../../../core/generation/types.js';
+import { plural } from '../../../core/text/plural.js';
 
 /** What the deferred reply says while a job waits (position 1 is next). */
 export function queuedText(position: number): string {
@@ -11,13 +12,13 @@ export const GENERATING_TEXT = 'Generating…';
 export function failureText(event: Extract<JobEvent, { type: 'failed' }>): string {
   const refund =
     event.refunded > 0 && !/returned|refunded/i.test(event.message)
-      ? ` Your ${event.refunded} credit${event.refunded === 1 ? ' was' : 's were'} returned.`
+      ? ` Your ${plural(event.refunded, 'credit was', 'credits were')} returned.`
       : '';
   return `${event.message}${refund}`;
 }
 
 /** Told in the channel when a restart interrupted a job. */
 export function interruptedText(userId: string, prompt: string, released: number): string {
-  const credits = released > 0 ? ` Your ${released} credit${released === 1 ? ' was' : 's were'} returned.` : '';
+  const credits = released > 0 ? ` Your ${plural(released, 'credit was', 'credits were')} returned.` : '';
   return `<@${userId}> the bot restarted before your image “${prompt}” was finished.${credits} Please run the command again.`;
 }

@@ -1,6 +1,7 @@
 import { nextResolution } from '../../../core/generation/derive.js';
 import type { JobEvent, JobListener } from '../../../core/generation/types.js';
 import type { Job } from '../../../core/model.js';
+import { plural } from '../../../core/text/plural.js';
 import { parseDestination, type SlackDestination } from '../destination.js';
 import { quotePrompt } from '../mrkdwn.js';
 import { openDirectChannel } from '../Notifier.js';
@@ -39,7 +40,7 @@ export class JobDelivery {
         if (!where) return;
         await this.#ctx.notifier.tell(
           where,
-          `:warning: The bot restarted before your image ${quotePrompt(job.request.prompt, 80)} finished; your ${job.cost} credits were returned.`,
+          `:warning: The bot restarted before your image ${quotePrompt(job.request.prompt, 80)} finished; your ${plural(job.cost, 'credit was', 'credits were')} returned.`,
         );
       }),
     );
@@ -90,7 +91,7 @@ export class JobDelivery {
     const where = this.#where(event.job);
     if (!where) return;
     const refund =
-      event.refunded > 0 && event.errorCode !== 'interrupted' ? ` Your ${event.refunded} credits were returned (balance ${event.account.balance}).` : '';
+      event.refunded > 0 && event.errorCode !== 'interrupted' ? ` Your ${plural(event.refunded, 'credit was', 'credits were')} returned (balance ${event.account.balance}).` : '';
     await this.#ctx.notifier.tell(where, `:x: Your image ${quotePrompt(event.job.request.prompt, 80)} could not be made. ${event.message}${refund}`);
   }
 }

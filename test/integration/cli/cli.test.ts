@@ -95,6 +95,17 @@ describe('nano-imagine CLI', () => {
         error: null,
       },
     ]);
+    await cli('generate', 'y', '--account', 'dave', '--count', '2', '--out', join(dir, 'e.png'));
+    const table = (await cli('jobs', 'list', '--account', 'dave')).out.split('\n');
+    expect(table).toHaveLength(3);
+    expect(table[0]).toMatch(/^CREATED {19}ID {18}STATUS {5}KIND {5}ACCOUNT {3}MODEL {12}CREDITS {2}ERROR$/);
+    const at = (header: string): number => table[0]!.indexOf(header);
+    for (const line of table.slice(1)) {
+      expect(line).toMatch(/^\d{4}-\d\d-\d\dT\S+Z {2}[0-9a-z]{18} {2}succeeded {2}imagine {2}cli:dave {2}offline-preview {8}[12]$/);
+      expect(line.indexOf('succeeded')).toBe(at('STATUS'));
+      expect(line.indexOf('cli:dave')).toBe(at('ACCOUNT'));
+    }
+    expect(table[1]!.endsWith('2')).toBe(true);
   });
 
   it('backs up and checks the database', async () => {

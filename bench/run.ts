@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: prints this machine's figures. Targets: ≥ 20,000 hold+capture pairs/s; p99
- * engine overhead ≤ 5 ms per job; ≤ 150 MB RSS with 1,000 queued jobs; Discord ack p99 within 1.5×
+ * engine overhead ≤ 5 ms per job; ≤ 150 MiB RSS with 1,000 queued jobs; Discord ack p99 within 1.5×
  * a defer-only bot and under 1 s; Slack ack against an ack-only Bolt app, reported.
  */
 import { cpus, totalmem } from 'node:os';
@@ -17,9 +17,9 @@ console.log(`nano-imagine bench — node ${process.version}, ${cpus().length} co
 
 // Measured in a child process running the compiled product (npm run bench builds it first).
 const memory = await runQueueMemoryBench();
-line(`peak RSS with ${memory.queued} queued jobs`, `${memory.peakRssMb.toFixed(1)} MB`, '≤ 150 MB');
-line('  RSS before queueing', `${memory.rssBeforeMb.toFixed(1)} MB`);
-line('  V8 heap used with the queue full', `${memory.heapUsedMb.toFixed(1)} MB`);
+line(`peak RSS with ${memory.queued} queued jobs`, `${memory.peakRssMb.toFixed(1)} MiB`, '≤ 150 MiB');
+line('  RSS before queueing', `${memory.rssBeforeMb.toFixed(1)} MiB`);
+line('  V8 heap used with the queue full', `${memory.heapUsedMb.toFixed(1)} MiB`);
 
 const ledger = runLedgerBench();
 line('ledger hold+capture pairs per second', ledger.pairsPerSecond.toFixed(0), '≥ 20,000');

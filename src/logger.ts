@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
 
 /** Field paths that hold secrets anywhere they might be logged. */
@@ -23,7 +24,13 @@ const REDACT_PATHS = [
 
 export interface LoggerOptions {
   readonly level: string;
+  /** Human-readable lines through pino-pretty, an optional dependency; JSON (with a warning) without it. */
   readonly pretty?: boolean;
+  /**
+   * How pino-pretty is looked up when `pretty` is set; tests pass one that fails.
+   * @defaultValue Node's `require.resolve` from this module
+   */
+  readonly resolveModule?: (id: string) => string;
   /** Secret values (keys, tokens) scrubbed from every line, whatever field or message holds them. */
   readonly secrets?: readonly string[];
   /** Where lines go; defaults to stdout. Tests pass a stream they read. */
@@ -48,8 +55,25 @@ export function createLogger(options: LoggerOptions): Logger {
     serializers: { err: pino.stdSerializers.err },
     hooks: { streamWrite: scrub },
   };
-  if (options.pretty && !options.destination) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { colorize: true } } });
+  if (!options.pretty) return pino(base, options.destination ?? pino.destination(1));
+  const target = findPrettyTransport(options.resolveModule);
+  // A test's own destination wins over pretty printing, which would write to stdout.
+  if (target !== undefined && !options.destination) return pino({ ...base, transport: { target, options: { colorize: true } } });
+  const logger = pino(base, options.destination ?? pino.destination(1));
+  if (target === undefined) {
+    logger.warn('LOG_PRETTY is set, but the optional package pino-pretty is not installed: logging JSON. Run `npm install pino-pretty` for readable logs.');
   }
-  return pino(base, options.destination ?? pino.destination(1));
+  return logger;
+}
+
+/**
+ * Where pino-pretty is installed, or undefined when it is not. It is an optional dependency, read
+ * only when LOG_PRETTY is set (pino loads the transport in a worker thread from this path).
+ */
+export function findPrettyTransport(resolveModule: (id: string) => string = createRequire(import.meta.url).resolve): string | undefined {
+  try {
+    return resolveModule('pino-pretty');
+  } catch {
+    return undefined;
+  }
 }

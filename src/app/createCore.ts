@@ -60,7 +60,7 @@ export interface CoreDeps {
 
 /** Largest reference we download before re-encoding it to the provider's limit. */
 const MAX_REFERENCE_DOWNLOAD_BYTES = 25 * 1024 * 1024;
-/** Largest provider output we accept (4K PNGs run to ~20 MB). */
+/** Largest provider output we accept (4K PNGs run to ~20 MiB). */
 const MAX_OUTPUT_BYTES = 40 * 1024 * 1024;
 const DOWNLOAD_TIMEOUT_MS = 30_000;
 /** Waiting jobs one account may have. */

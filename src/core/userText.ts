@@ -6,6 +6,7 @@
 import type { JobFailureCode, ProviderErrorKind, RefusalCode } from './errorCodes.js';
 import { AppError, ProviderError } from './errors.js';
 import { chargeOf, type Job } from './model.js';
+import { plural } from './text/plural.js';
 
 /** The text for each provider failure: what happened and, where someone can act, who. */
 export const PROVIDER_FAILURE_TEXT = {
@@ -35,13 +36,13 @@ export const REFUSAL_TEXT = {
 
 /** "1 credit", "4 credits". */
 export function credits(n: number): string {
-  return `${n} credit${n === 1 ? '' : 's'}`;
+  return plural(n, 'credit');
 }
 
 /** The sentence that tells a person what came back to them (and, when given, the balance now); empty when nothing did. */
 export function refundText(refunded: number, balance?: number): string {
   if (refunded <= 0) return '';
-  return `Your ${credits(refunded)} ${refunded === 1 ? 'was' : 'were'} returned${balance === undefined ? '' : ` (balance ${balance})`}.`;
+  return `Your ${plural(refunded, 'credit was', 'credits were')} returned${balance === undefined ? '' : ` (balance ${balance})`}.`;
 }
 
 /**

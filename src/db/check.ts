@@ -30,26 +30,32 @@ const JOB_MISMATCHES = `
   ORDER BY j.created_at, j.rowid`;
 
 /**
- * Audits the database: SQLite's own integrity and foreign-key checks, then the credit invariants
- * (DESIGN §5) for every account and job. Reads only, in one snapshot, so it is safe on a live file and
- * on a read-only handle.
+ * SQLite's own integrity and foreign-key checks, which hold for any schema version. Reads only.
+ * @returns `'ok'`, or every problem found.
+ */
+export function checkIntegrity(db: SqliteDatabase): 'ok' | string[] {
+  const problems = [
+    ...(db.pragma('integrity_check') as { integrity_check: string }[]).map((row) => row.integrity_check).filter((message) => message !== 'ok'),
+    ...(db.pragma('foreign_key_check') as { table: string; rowid: number | null; parent: string }[]).map(
+      (row) => `${row.table} row ${String(row.rowid)} refers to a missing ${row.parent} row`,
+    ),
+  ];
+  return problems.length === 0 ? 'ok' : problems;
+}
+
+/**
+ * Audits the database: {@link checkIntegrity}, then the credit invariants (DESIGN §5) for every
+ * account and job. Reads only, in one snapshot, so it is safe on a live file and on a read-only
+ * handle. Expects the current schema.
  */
 export function checkDatabase(db: SqliteDatabase): DatabaseCheck {
   return db
-    .transaction((): DatabaseCheck => {
-      const problems = [
-        ...(db.pragma('integrity_check') as { integrity_check: string }[])
-          .map((row) => row.integrity_check)
-          .filter((message) => message !== 'ok'),
-        ...(db.pragma('foreign_key_check') as { table: string; rowid: number | null; parent: string }[]).map(
-          (row) => `${row.table} row ${String(row.rowid)} refers to a missing ${row.parent} row`,
-        ),
-      ];
-      return {
-        integrity: problems.length === 0 ? 'ok' : problems,
+    .transaction(
+      (): DatabaseCheck => ({
+        integrity: checkIntegrity(db),
         invariant: db.prepare<[], AccountMismatch>(ACCOUNT_MISMATCHES).all(),
         jobs: db.prepare<[], JobMismatch>(JOB_MISMATCHES).all(),
-      };
-    })
+      }),
+    )
     .deferred();
 }

@@ -42,7 +42,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): S
     db.pragma('synchronous = NORMAL');
     // A checkpoint copies the WAL into the database and fsyncs both: at the default of 1000 pages
     // (about 70 hold + capture pairs) those fsyncs dominated a busy ledger. 10000 pages checkpoints a
-    // tenth as often, for a WAL of up to about 40 MB; a power loss can then roll back up to that many
+    // tenth as often, for a WAL of up to about 39 MiB; a power loss can then roll back up to that many
     // pages of recent commits instead of 1000 (a process crash still loses nothing).
     // journal_size_limit trims the WAL back after a spike (a long reader can hold a checkpoint off).
     if (!memory) {

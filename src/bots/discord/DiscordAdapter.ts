@@ -15,7 +15,7 @@ import { registerCommands } from './registration/registerCommands.js';
 import { makeRequest } from './restRequest.js';
 import { interruptedText } from './render/statusText.js';
 import { textMessage } from './render/OutgoingMessage.js';
-import { truncate } from './render/truncate.js';
+import { truncate } from '../../core/text/truncate.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 
 export interface DiscordAdapterOptions {

@@ -1,5 +1,6 @@
 import { isUnsettled } from '../../core/model.js';
 import type { SubmitOutcome } from '../../core/generation/types.js';
+import { plural } from '../../core/text/plural.js';
 import { quotePrompt } from './mrkdwn.js';
 
 /** The short ephemeral answer to a submit: queued with its position, already queued, or why not. */
@@ -10,10 +11,10 @@ export function describeSubmit(outcome: SubmitOutcome, note?: string): string {
   if (outcome.duplicate) {
     return `That request was already received (${isUnsettled(job) ? 'it is on its way' : `it ${job.status}`}); nothing more was charged.`;
   }
-  const images = `${r.count} image${r.count === 1 ? '' : 's'}`;
+  const images = plural(r.count, 'image');
   // Position 0 means the job started at once: nothing is ahead of it.
   const where = position > 0 ? `:hourglass_flowing_sand: Queued (position ${position})` : ':art: Queued, generating now';
-  const lines = [`${where}: ${quotePrompt(r.prompt, 100)} · ${r.aspectRatio} · ${r.resolution} · ${images} · ${job.cost} credits held.`];
+  const lines = [`${where}: ${quotePrompt(r.prompt, 100)} · ${r.aspectRatio} · ${r.resolution} · ${images} · ${plural(job.cost, 'credit')} held.`];
   if (note) lines.push(note);
   return lines.join('\n');
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { CliCore } from '../CliCore.js';
 import type { Account } from '../../core/model.js';
+import { plural } from '../../core/text/plural.js';
 import { accountArg } from '../accountArg.js';
 import type { CliIO } from '../io.js';
 import { parseWhole, UsageError } from '../usage.js';
@@ -9,7 +10,7 @@ const actor = (user: string) => `cli:${user}`;
 
 function print(io: CliIO, account: Account, json: boolean): void {
   if (json) io.out(JSON.stringify({ account: account.key, balance: account.balance, held: account.held }));
-  else io.out(`${account.key}: ${account.balance} credits available, ${account.held} held`);
+  else io.out(`${account.key}: ${plural(account.balance, 'credit')} available, ${account.held} held`);
 }
 
 /** `credits show [account] [--json]`, `credits grant|set <account> <amount> [--reason TEXT] [--json]` */

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import type { CliCore } from '../CliCore.js';
 import type { JobEvent, OutputImage } from '../../core/generation/types.js';
+import { plural } from '../../core/text/plural.js';
 import { accountArg } from '../accountArg.js';
 import type { CliIO } from '../io.js';
 import { parseWhole, UsageError } from '../usage.js';
@@ -85,7 +86,7 @@ export async function generateCommand(core: CliCore, argv: readonly string[], io
 
   const event = await done;
   if (event.type === 'failed') {
-    io.err(`failed: ${event.message} (${event.refunded} credits returned)`);
+    io.err(`failed: ${event.message} (${plural(event.refunded, 'credit')} returned)`);
     return 1;
   }
   const paths = outputPaths(values.out ?? `nano-imagine-${event.job.id.slice(0, 8)}.png`, event.images.length);
@@ -103,7 +104,7 @@ export async function generateCommand(core: CliCore, argv: readonly string[], io
   if (values.json) io.out(JSON.stringify(summary));
   else {
     for (const p of paths) io.out(p);
-    io.err(`${summary.cost} credits spent, ${summary.balance} left (${summary.seconds}s, ${summary.model}, ${summary.aspectRatio}, ${summary.resolution})`);
+    io.err(`${plural(summary.cost, 'credit')} spent, ${summary.balance} left (${summary.seconds}s, ${summary.model}, ${summary.aspectRatio}, ${summary.resolution})`);
   }
   return 0;
 }

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import type { CliCore } from '../CliCore.js';
 import { creditsOf } from '../../core/model.js';
 import { accountArg } from '../accountArg.js';
+import { formatTable, type Column } from '../formatTable.js';
 import type { CliIO } from '../io.js';
 import { parseWhole, UsageError } from '../usage.js';
 
@@ -35,8 +36,29 @@ export function jobsCommand(core: CliCore, argv: readonly string[], io: CliIO): 
     return 0;
   }
   if (rows.length === 0) io.out('no jobs');
-  for (const r of rows) {
-    io.out(`${r.createdAt}  ${r.id}  ${r.status.padEnd(11)} ${r.kind.padEnd(7)} ${r.account}  ${r.model}  cost ${r.cost}${r.error ? `  (${r.error})` : ''}`);
-  }
+  else for (const line of formatTable(COLUMNS, rows)) io.out(line);
   return 0;
 }
+
+interface JobRow {
+  readonly createdAt: string;
+  readonly id: string;
+  readonly status: string;
+  readonly kind: string;
+  readonly account: string;
+  readonly model: string;
+  readonly cost: number;
+  readonly error: string | null;
+}
+
+/** The text table; `--json` carries every field. CREDITS is what the job cost its account. */
+const COLUMNS: readonly Column<JobRow>[] = [
+  { header: 'CREATED', cell: (r) => r.createdAt },
+  { header: 'ID', cell: (r) => r.id },
+  { header: 'STATUS', cell: (r) => r.status },
+  { header: 'KIND', cell: (r) => r.kind },
+  { header: 'ACCOUNT', cell: (r) => r.account },
+  { header: 'MODEL', cell: (r) => r.model },
+  { header: 'CREDITS', cell: (r) => String(r.cost), align: 'right' },
+  { header: 'ERROR', cell: (r) => r.error ?? '' },
+];

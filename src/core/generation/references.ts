@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { ImageError } from '../errors.js';
 import { fetchImage } from '../images/fetchImage.js';
 import { prepareReference } from '../images/prepare.js';
+import { formatBytes } from '../text/formatBytes.js';
 import type { PreparedImage } from '../vocabulary.js';
 import type { ReferenceSource } from './types.js';
 
@@ -25,7 +26,7 @@ export function checkDeclaredReferences(sources: readonly ReferenceSource[], max
     if (source.declaredSize !== undefined && source.declaredSize > maxBytes) {
       throw new ImageError(
         'image_too_large',
-        `${label} is too large (${(source.declaredSize / 1e6).toFixed(1)} MB; ${(maxBytes / 1e6).toFixed(0)} MB at most).`,
+        `${label} is too large (${formatBytes(source.declaredSize)}; ${formatBytes(maxBytes)} at most).`,
       );
     }
   }

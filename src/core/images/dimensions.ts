@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { truncate } from '../text/truncate.js';
 import type { Resolution } from '../vocabulary.js';
 
 /** Pixel size of an image. */
@@ -21,7 +22,7 @@ export function parseAspectRatio(aspectRatio: string): { readonly width: number;
   const width = Number(match?.[1]);
   const height = Number(match?.[2]);
   if (!(width > 0 && height > 0)) {
-    throw new ValidationError(`"${aspectRatio.slice(0, 20)}" is not an aspect ratio like 16:9.`, {
+    throw new ValidationError(`"${truncate(aspectRatio, 20)}" is not an aspect ratio like 16:9.`, {
       code: 'invalid_aspect_ratio',
     });
   }

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { ImageError } from '../errors.js';
-import { formatMegabytes, notAnImage, tooManyPixels } from './limits.js';
+import { formatBytes } from '../text/formatBytes.js';
+import { notAnImage, tooManyPixels } from './limits.js';
 import type { ImageInfo } from './inspect.js';
 
 /** An image re-encoded by {@link encodeToFit}. */
@@ -105,7 +106,7 @@ export async function encodeToFit(bytes: Buffer, info: ImageInfo, options: Encod
       smallest = jpeg.bytes.length;
     }
     if (Math.max(width, height) <= MIN_SIDE) {
-      throw new ImageError('image_too_large', `That image cannot be made smaller than ${formatMegabytes(options.maxBytes)}.`);
+      throw new ImageError('image_too_large', `That image cannot be made smaller than ${formatBytes(options.maxBytes)}.`);
     }
     // Bytes grow roughly with the pixel count, so the side scales with the square root of the excess.
     const scale = Math.min(MAX_SHRINK, Math.max(MIN_SHRINK, Math.sqrt(options.maxBytes / smallest) * 0.95));

@@ -1,4 +1,5 @@
 import { ImageError } from '../errors.js';
+import { formatBytes } from '../text/formatBytes.js';
 
 /**
  * Largest decoded image the core will touch: 50 megapixels is well above any camera or provider
@@ -12,11 +13,6 @@ export const DEFAULT_MAX_SIDE = 4096;
 /** The sentence every "not an image" refusal uses, so users see one wording everywhere. */
 export const NOT_AN_IMAGE_MESSAGE = 'That file is not an image (PNG, JPEG, WebP or GIF).';
 
-/** Formats a byte count as MB (MiB, as Discord and Slack count), with at most one decimal. */
-export function formatMegabytes(bytes: number): string {
-  return `${Number((bytes / (1024 * 1024)).toFixed(1))} MB`;
-}
-
 /** The error for a file that is not one of the supported image types. */
 export function notAnImage(cause?: unknown): ImageError {
   return new ImageError('image_not_image', NOT_AN_IMAGE_MESSAGE, cause === undefined ? undefined : { cause });
@@ -24,7 +20,7 @@ export function notAnImage(cause?: unknown): ImageError {
 
 /** The error for a file over a byte limit; names the limit, never the file's address. */
 export function tooLarge(maxBytes: number): ImageError {
-  return new ImageError('image_too_large', `That image is larger than the ${formatMegabytes(maxBytes)} limit.`);
+  return new ImageError('image_too_large', `That image is larger than the ${formatBytes(maxBytes)} limit.`);
 }
 
 /**

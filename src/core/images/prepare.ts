@@ -8,7 +8,7 @@ export { inspectImage, type ImageInfo } from './inspect.js';
 export interface PrepareReferenceOptions {
   /** The name the user gave the file; its extension is replaced to match the new type. */
   readonly name: string;
-  /** The provider's per-reference limit (nbpro: 2.5 MB). */
+  /** The provider's per-reference limit (nbpro: 2,500,000 bytes). */
   readonly maxBytes: number;
   /**
    * Refuse images declaring more pixels than this, before decoding any of them.

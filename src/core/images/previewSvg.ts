@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { graphemes } from '../text/graphemes.js';
+import { truncate } from '../text/truncate.js';
 
 /** A box in pixels where a reference thumbnail will be composited over the SVG. */
 export interface ThumbnailSlot {
@@ -25,7 +27,7 @@ export interface PreviewLayout {
 
 /** Fonts librsvg looks for, in order; DejaVu ships with most Linux images. */
 const FONTS = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
-/** Characters of the prompt shown at most: a preview, not a transcript. */
+/** Length of the prompt shown at most (UTF-16 code units, as {@link truncate} counts): a preview, not a transcript. */
 const MAX_PROMPT_CHARS = 400;
 const MAX_PROMPT_LINES = 8;
 /** Average advance of DejaVu Sans as a share of the font size, used to wrap without measuring. */
@@ -44,8 +46,9 @@ export function escapeXml(text: string): string {
 }
 
 /**
- * Wraps text into at most `maxLines` lines of `maxChars` code points, breaking long words, and ends
- * with an ellipsis when something was cut. Counts code points so an emoji is never split in half.
+ * Wraps text into at most `maxLines` lines of `maxChars` grapheme clusters, breaking long words, and
+ * ends with an ellipsis when something was cut. Counts graphemes so an emoji (even a ZWJ sequence or a
+ * flag) or a letter with its combining marks is never split.
  */
 export function wrapText(text: string, maxChars: number, maxLines: number): string[] {
   const words = text.replace(/\s+/g, ' ').trim().split(' ').filter((word) => word !== '');
@@ -56,7 +59,7 @@ export function wrapText(text: string, maxChars: number, maxLines: number): stri
     line = [];
   };
   for (const word of words) {
-    const chars = Array.from(word);
+    const chars = graphemes(word);
     if (line.length > 0 && line.length + 1 + chars.length > maxChars) flush();
     if (line.length > 0) line.push(' ');
     for (const char of chars) {
@@ -67,7 +70,7 @@ export function wrapText(text: string, maxChars: number, maxLines: number): stri
   if (line.length > 0) flush();
   if (lines.length <= maxLines) return lines;
   const kept = lines.slice(0, maxLines);
-  const last = Array.from(kept[maxLines - 1] ?? '').slice(0, Math.max(0, maxChars - 1));
+  const last = graphemes(kept[maxLines - 1] ?? '').slice(0, Math.max(0, maxChars - 1));
   kept[maxLines - 1] = `${last.join('').trimEnd()}…`;
   return kept;
 }
@@ -101,8 +104,7 @@ function promptBlock(layout: PreviewLayout, short: number, top: number): string 
   const lineHeight = Math.round(size * 1.3);
   const maxChars = Math.max(8, Math.floor((layout.width - 4 * pad) / (size * CHAR_WIDTH)));
   const maxLines = Math.max(1, Math.min(MAX_PROMPT_LINES, Math.floor((bottom - top - pad) / lineHeight)));
-  const clipped = Array.from(layout.prompt).slice(0, MAX_PROMPT_CHARS).join('');
-  const lines = wrapText(clipped.length < layout.prompt.length ? `${clipped}…` : clipped, maxChars, maxLines);
+  const lines = wrapText(truncate(layout.prompt, MAX_PROMPT_CHARS), maxChars, maxLines);
   if (lines.length === 0) return '';
   const boxHeight = lines.length * lineHeight + pad;
   const boxTop = Math.round(top + Math.max(0, (bottom - top - boxHeight) / 2));

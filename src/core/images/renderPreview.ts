@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { plural } from '../text/plural.js';
 import type { Resolution } from '../vocabulary.js';
 import { dimensionsFor } from './dimensions.js';
 import { DEFAULT_MAX_PIXELS } from './limits.js';
@@ -74,7 +75,7 @@ export async function renderPreview(request: PreviewRequest, signal?: AbortSigna
     height,
     prompt: request.prompt,
     variation: request.variation ?? 0,
-    caption: `${request.aspectRatio} · ${request.resolution} · ${width}×${height}${count > 0 ? ` · ${count} reference${count === 1 ? '' : 's'}` : ''}`,
+    caption: `${request.aspectRatio} · ${request.resolution} · ${width}×${height}${count > 0 ? ` · ${plural(count, 'reference')}` : ''}`,
     slots,
     hiddenReferences: count - slots.length,
     stripTop: count > 0 ? height - side - 2 * Math.round(short * 0.04) : height,

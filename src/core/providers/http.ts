@@ -5,6 +5,7 @@
 import { request, type Dispatcher, type FormData } from 'undici';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ProviderError } from '../errors.js';
+import { formatBytes } from '../text/formatBytes.js';
 import { providerFailure } from './providerFailure.js';
 import type { ProviderId } from '../vocabulary.js';
 
@@ -84,7 +85,7 @@ export async function sendProviderRequest(req: ProviderHttpRequest): Promise<Pro
         response.body.destroy();
         throw providerFailure('bad_response', req.provider, {
           status: response.statusCode,
-          summary: `The image provider sent a reply larger than ${maxBytes} bytes`,
+          summary: `The image provider sent a reply larger than ${formatBytes(maxBytes)}`,
         });
       }
       chunks.push(buffer);

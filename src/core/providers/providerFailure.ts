@@ -1,10 +1,11 @@
 /**
  * Builds the {@link ProviderError}s both HTTP clients throw: the user-safe text of its kind (from the
- * one table in `failureText.ts`), the provider's own words (truncated, API key redacted) kept for
+ * one table in `userText.ts`), the provider's own words (truncated, API key redacted) kept for
  * operators, and the HTTP status.
  */
 import type { ProviderErrorKind } from '../errorCodes.js';
 import { ProviderError } from '../errors.js';
+import { truncate } from '../text/truncate.js';
 import { PROVIDER_FAILURE_TEXT } from '../userText.js';
 import type { ProviderId } from '../vocabulary.js';
 
@@ -31,7 +32,7 @@ export function cleanProviderText(text: string, secret?: string): string {
   let out = text;
   if (secret !== undefined && secret.length > 0) out = out.split(secret).join('[redacted]');
   out = out.replace(/\s+/g, ' ').trim();
-  return out.length > MAX_PROVIDER_MESSAGE_CHARS ? `${out.slice(0, MAX_PROVIDER_MESSAGE_CHARS - 1)}…` : out;
+  return truncate(out, MAX_PROVIDER_MESSAGE_CHARS);
 }
 
 /**

@@ -78,7 +78,8 @@ describe('nano-imagine CLI', () => {
       held: 0,
     });
     expect((await cli('credits', 'set', 'slack:T1:U1', '3')).out).toBe('slack:T1:U1: 3 credits available, 0 held');
-    await cli('generate', 'x', '--account', 'dave', '--out', join(dir, 'd.png'));
+    expect((await cli('credits', 'set', 'slack:T1:U2', '1')).out).toBe('slack:T1:U2: 1 credit available, 0 held');
+    expect((await cli('generate', 'x', '--account', 'dave', '--out', join(dir, 'd.png'))).err).toMatch(/^1 credit spent, 9 left \(/m);
     const jobs = JSON.parse((await cli('jobs', 'list', '--account', 'dave', '--json')).out) as Record<string, unknown>[];
     expect(jobs).toEqual([
       {
@@ -94,6 +95,17 @@ describe('nano-imagine CLI', () => {
         error: null,
       },
     ]);
+    await cli('generate', 'y', '--account', 'dave', '--count', '2', '--out', join(dir, 'e.png'));
+    const table = (await cli('jobs', 'list', '--account', 'dave')).out.split('\n');
+    expect(table).toHaveLength(3);
+    expect(table[0]).toMatch(/^CREATED {19}ID {18}STATUS {5}KIND {5}ACCOUNT {3}MODEL {12}CREDITS {2}ERROR$/);
+    const at = (header: string): number => table[0]!.indexOf(header);
+    for (const line of table.slice(1)) {
+      expect(line).toMatch(/^\d{4}-\d\d-\d\dT\S+Z {2}[0-9a-z]{18} {2}succeeded {2}imagine {2}cli:dave {2}offline-preview {8}[12]$/);
+      expect(line.indexOf('succeeded')).toBe(at('STATUS'));
+      expect(line.indexOf('cli:dave')).toBe(at('ACCOUNT'));
+    }
+    expect(table[1]!.endsWith('2')).toBe(true);
   });
 
   it('backs up and checks the database', async () => {

@@ -85,6 +85,7 @@ describe('GenerationService on the offline provider', () => {
       intent({ references: [{ url: 'http://127.0.0.1:1/x.png', name: 'big.png', declaredType: 'image/png', declaredSize: 90_000_000 }] }),
     );
     expect(huge.ok).toBe(false);
+    expect(huge).toMatchObject({ refusal: { message: '"big.png" is too large (85.8 MiB; 25 MiB at most).' } });
     expect(h.core.credits.account('cli:alice')).toBeUndefined();
   });
 });

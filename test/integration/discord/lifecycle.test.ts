@@ -201,4 +201,37 @@ describe('Discord job life: progress, late delivery, restarts (offline renderer 
       await running.stop();
     }
   });
+
+  it('long prompts are cut between graphemes: the result embed, /history and the restart notice never split an emoji', async () => {
+    // Each limit (embed 1000, history 60, restart notice 100) falls inside a family emoji, where
+    // a cut by code unit would leave half a surrogate pair.
+    const family = '👨‍👩‍👧';
+    const prompt = `${'a'.repeat(58)}${family}${'b'.repeat(32)}${family}${'c'.repeat(892)}${family} end`;
+    expect([prompt.indexOf(family), prompt.indexOf(family, 59), prompt.lastIndexOf(family)]).toEqual([58, 98, 998]);
+    const gate = new GatedProvider();
+    const first = await app('graphemes', gate);
+    let fresh: RunningApp | undefined;
+    try {
+      const hana = fake.user('hana');
+      gate.release();
+      const done = track(fake.slashCommand('imagine', { prompt }, { user: hana }));
+      const result = await fake.waitForRequest((r) => r.route.includes(done.token) && r.files.length > 0, 'the result');
+      expect((result.body as { embeds: { description: string }[] }).embeds[0]!.description).toBe(`${prompt.slice(0, 998)}…`);
+      const history = await fake.waitForCallback(track(fake.slashCommand('history', {}, { user: hana })));
+      expect((history.body as { data: { content: string } }).data.content).toContain(`“${prompt.slice(0, 58)}…”`);
+
+      track(fake.slashCommand('imagine', { prompt }, { user: hana }));
+      await gate.waitForCalls(2);
+      await first.app.adapters[0]!.stop();
+      fresh = await app('graphemes', new GatedProvider());
+      const notice = await fake.waitForRequest(
+        (r) => r.method === 'POST' && r.route === `/channels/${fake.channelId}/messages` && (content(r) ?? '').startsWith(`<@${hana.id}> The bot restarted`),
+        'the restart notice',
+      );
+      expect(content(notice)).toContain(`“${prompt.slice(0, 98)}…”`);
+    } finally {
+      await fresh?.stop();
+      await first.stop();
+    }
+  });
 });

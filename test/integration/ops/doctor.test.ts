@@ -1,9 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LATEST_SCHEMA_VERSION } from '../../../src/db/migrations/index.js';
+import { openDatabase } from '../../../src/db/open.js';
 import { formatChecks, runDoctor } from '../../../src/ops/doctor/runDoctor.js';
 
 /** A tiny stand-in for the two endpoints doctor calls on each platform. */
@@ -105,5 +108,53 @@ describe('doctor', () => {
     expect([last?.name, last?.status]).toEqual(['discord token', 'fail']);
     expect(last?.detail).toMatch(/did not answer/);
     stub = await platformStub();
+  });
+
+  describe('never changes the database it checks', () => {
+    const databaseCheck = async (path: string) => (await runDoctor({ DATABASE_PATH: path })).find((r) => r.name === 'database');
+
+    it('does not create a file (or its folder) that is not there', async () => {
+      const path = join(dir, 'not-yet', 'nano-imagine.db');
+      expect(await databaseCheck(path)).toMatchObject({ status: 'ok', detail: expect.stringMatching(/does not exist yet/) });
+      expect(existsSync(join(dir, 'not-yet'))).toBe(false);
+    });
+
+    it('checks a current file read-only', async () => {
+      const path = join(dir, 'current.db');
+      openDatabase(path).close();
+      const before = readFileSync(path);
+      expect(await databaseCheck(path)).toMatchObject({ status: 'ok', detail: `${path} (schema ${LATEST_SCHEMA_VERSION}), integrity and ledger ok` });
+      expect(readFileSync(path).equals(before)).toBe(true);
+    });
+
+    it('does not migrate a file with an older schema', async () => {
+      const path = join(dir, 'old.db');
+      const old = new Database(path);
+      old.exec('CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES (\'kept as is\')');
+      old.close();
+      const before = readFileSync(path);
+      expect(await databaseCheck(path)).toMatchObject({
+        status: 'warn',
+        detail: expect.stringMatching(new RegExp(`schema 0 of ${LATEST_SCHEMA_VERSION}: integrity ok, ${LATEST_SCHEMA_VERSION} migration\\(s\\) pending \\(0001_init`)),
+      });
+      expect(readFileSync(path).equals(before)).toBe(true);
+      const after = new Database(path, { readonly: true });
+      try {
+        expect(after.pragma('user_version', { simple: true })).toBe(0);
+        expect(after.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all()).toEqual(['notes']);
+      } finally {
+        after.close();
+      }
+    });
+
+    it('fails a file written by a newer build, leaving it alone', async () => {
+      const path = join(dir, 'new.db');
+      const newer = new Database(path);
+      newer.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 1}`);
+      newer.close();
+      const before = readFileSync(path);
+      expect(await databaseCheck(path)).toMatchObject({ status: 'fail', detail: expect.stringMatching(/newer than this build knows/) });
+      expect(readFileSync(path).equals(before)).toBe(true);
+    });
   });
 });

@@ -63,18 +63,18 @@ describe('fetchImage', () => {
   });
 
   describe('byte cap', () => {
-    it('refuses a declared content-length over the cap, naming the limit in MB', async () => {
+    it('refuses a declared content-length over the cap, naming the limit in MiB', async () => {
       server.bytes('/big.png', bigPng, 'image/png');
       const error = await failure(fetchFrom(server.url('/big.png'), { maxBytes: MB }));
       expect(error.code).toBe('image_too_large');
-      expect(error.message).toBe('That image is larger than the 1 MB limit.');
+      expect(error.message).toBe('That image is larger than the 1 MiB limit.');
     });
 
     it('refuses a chunked body without content-length once it passes the cap', async () => {
       server.bytes('/big.png', bigPng, 'image/png', { chunked: true });
       const error = await failure(fetchFrom(server.url('/big.png'), { maxBytes: 0.5 * MB }));
       expect(error.code).toBe('image_too_large');
-      expect(error.message).toContain('0.5 MB');
+      expect(error.message).toContain('0.5 MiB');
     });
 
     it('cuts off an endless body instead of reading it all', async () => {

@@ -31,6 +31,10 @@ describe('wrapText', () => {
     for (const line of wrapText('🐟🐟🐟🐟🐟', 2, 5)) expect(line).toMatch(/^(🐟)+$/u);
   });
 
+  it('counts grapheme clusters, so a ZWJ sequence, a flag or a combining mark stays whole', () => {
+    expect(wrapText('👨‍👩‍👧👨‍👩‍👧🇫🇷e\u0301', 2, 5)).toEqual(['👨‍👩‍👧👨‍👩‍👧', '🇫🇷e\u0301']);
+  });
+
   it('gives no line for blank text', () => {
     expect(wrapText('  \n\t ', 10, 3)).toEqual([]);
   });

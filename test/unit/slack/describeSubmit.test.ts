@@ -17,6 +17,11 @@ describe('describeSubmit', () => {
     expect(describeSubmit({ ok: true, job, duplicate: false, position: 0 }, 'A note.')).toMatch(/^:art: Queued, generating now: .*\nA note\.$/s);
   });
 
+  it('says “1 image” and “1 credit”, never “1 credits”', () => {
+    const single = { ...job, cost: 1, request: { ...job.request, count: 1 } } as Job;
+    expect(describeSubmit({ ok: true, job: single, duplicate: false, position: 1 })).toMatch(/ · 1 image · 1 credit held\.$/);
+  });
+
   it('tells a retried request that nothing more was charged', () => {
     expect(describeSubmit({ ok: true, job, duplicate: true, position: 1 })).toContain('nothing more was charged');
   });

@@ -1,13 +1,14 @@
 import type { ChatInputCommandInteraction } from 'discord.js';
 import { accountKey } from '../../../core/credits/accountKey.js';
 import type { Account } from '../../../core/model.js';
+import { plural } from '../../../core/text/plural.js';
 import { ADMIN_SUBCOMMAND, OPTION } from '../commands/names.js';
 import type { DiscordContext } from '../DiscordContext.js';
 import { replyEphemeral } from './replyEphemeral.js';
 import { accountOf } from './requester.js';
 
 const describe = (userId: string, account: Account): string =>
-  `<@${userId}> has ${account.balance} credits${account.held > 0 ? ` (${account.held} held)` : ''}.`;
+  `<@${userId}> has ${plural(account.balance, 'credit')}${account.held > 0 ? ` (${account.held} held)` : ''}.`;
 
 /** `/admin grant|set|balance` for `DISCORD_ADMIN_IDS`; anyone else is refused and nothing changes. */
 export async function handleAdmin(ctx: DiscordContext, interaction: ChatInputCommandInteraction): Promise<void> {
@@ -26,7 +27,7 @@ export async function handleAdmin(ctx: DiscordContext, interaction: ChatInputCom
       const amount = o.getInteger(OPTION.amount, true);
       const account = credits.grant(key, amount, action);
       ctx.logger.info({ target: key, amount }, 'admin granted credits');
-      await replyEphemeral(interaction, `Granted ${amount} credits. ${describe(user.id, account)}`);
+      await replyEphemeral(interaction, `Granted ${plural(amount, 'credit')}. ${describe(user.id, account)}`);
       return;
     }
     case ADMIN_SUBCOMMAND.set: {

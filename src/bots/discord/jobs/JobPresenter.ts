@@ -2,6 +2,7 @@ import { MessageFlags } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Facade } from '../../../core/facade/Facade.js';
 import type { JobEvent, JobListener } from '../../../core/generation/types.js';
+import { plural } from '../../../core/text/plural.js';
 import { describeError, isTokenExpired } from '../logSafe.js';
 import { textMessage, type OutgoingMessage } from '../render/OutgoingMessage.js';
 import { resultMessage } from '../render/resultMessage.js';
@@ -159,7 +160,7 @@ export class JobPresenter {
     const { files, dropped } = await fitFiles(event.images, target.maxFileBytes, `nano-imagine-${event.job.id.slice(0, 8)}`);
     const notes = [
       ...(target.note ? [target.note] : []),
-      ...(dropped > 0 ? [`${dropped} image${dropped === 1 ? '' : 's'} could not be made small enough to upload.`] : []),
+      ...(dropped > 0 ? [`${plural(dropped, 'image')} could not be made small enough to upload.`] : []),
     ];
     const message = resultMessage({ job: event.job, account: event.account, durationMs: event.durationMs, files, actions: { canUpscale: this.#deps.core.canUpscale(event.job), canEdit: this.#deps.core.catalog.maxReferences > 0 }, notes });
     if (target.surface === 'ephemeral') {

@@ -1,23 +1,24 @@
 import { isUnsettled } from '../../../core/model.js';
 import { escapeMarkdown, time, TimestampStyles } from 'discord.js';
 import type { Account, Job, LedgerEntry } from '../../../core/model.js';
-import { truncate } from './truncate.js';
+import { plural } from '../../../core/text/plural.js';
+import { truncate } from '../../../core/text/truncate.js';
 
-const plural = (n: number): string => `${n} credit${n === 1 ? '' : 's'}`;
+const credits = (n: number): string => plural(n, 'credit');
 const when = (ms: number): string => time(Math.floor(ms / 1000), TimestampStyles.RelativeTime);
 
 function ledgerLine(entry: LedgerEntry): string | undefined {
   switch (entry.kind) {
     case 'capture':
-      return `−${plural(-entry.heldDelta)} spent`;
+      return `−${credits(-entry.heldDelta)} spent`;
     case 'release':
-      return `+${plural(entry.delta)} returned`;
+      return `+${credits(entry.delta)} returned`;
     case 'grant':
-      return `+${plural(entry.delta)} granted`;
+      return `+${credits(entry.delta)} granted`;
     case 'adjust':
       return `balance set by an admin (${entry.delta >= 0 ? '+' : '−'}${Math.abs(entry.delta)})`;
     case 'starting':
-      return `+${plural(entry.delta)} to start with`;
+      return `+${credits(entry.delta)} to start with`;
     case 'hold':
       // A hold is always followed by a capture or a release; those are what the user cares about.
       return undefined;
@@ -26,7 +27,7 @@ function ledgerLine(entry: LedgerEntry): string | undefined {
 
 /** `/credits`: balance, held credits and recent movements. */
 export function creditsView(account: Account, ledger: readonly LedgerEntry[]): string {
-  const lines = [`**Balance:** ${plural(account.balance)}${account.held > 0 ? ` · **Held:** ${account.held} for images in progress` : ''}`];
+  const lines = [`**Balance:** ${credits(account.balance)}${account.held > 0 ? ` · **Held:** ${account.held} for images in progress` : ''}`];
   const recent = ledger.flatMap((entry) => {
     const line = ledgerLine(entry);
     return line ? [`${when(entry.at)} ${line}`] : [];
@@ -40,7 +41,7 @@ export function historyView(jobs: readonly Job[]): string {
   if (jobs.length === 0) return 'No images yet. Try `/imagine`.';
   return jobs
     .map((job) => {
-      const cost = job.status === 'succeeded' ? plural(job.captured) : isUnsettled(job) ? `${plural(job.cost)} held` : 'nothing charged';
+      const cost = job.status === 'succeeded' ? credits(job.captured) : isUnsettled(job) ? `${credits(job.cost)} held` : 'nothing charged';
       return `${when(job.createdAt)} · ${job.kind} · ${job.status} · ${cost} · “${escapeMarkdown(truncate(job.request.prompt, 60))}”`;
     })
     .join('\n');

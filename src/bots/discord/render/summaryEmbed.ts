@@ -1,6 +1,7 @@
 import type { APIEmbed } from 'discord.js';
 import type { Account, Job } from '../../../core/model.js';
-import { truncate } from './truncate.js';
+import { plural } from '../../../core/text/plural.js';
+import { truncate } from '../../../core/text/truncate.js';
 
 /** Nano Banana yellow. */
 const COLOUR = 0xf5c518;
@@ -16,7 +17,7 @@ export function summaryEmbed(job: Job, account: Account, durationMs: number, ima
     description: truncate(request.prompt, PROMPT_CHARS),
     ...(imageName ? { image: { url: `attachment://${imageName}` } } : {}),
     footer: {
-      text: `${request.model} · ${request.aspectRatio} · ${request.resolution} · ${job.captured} credits · ${account.balance} left · ${seconds} s`,
+      text: `${request.model} · ${request.aspectRatio} · ${request.resolution} · ${plural(job.captured, 'credit')} · ${account.balance} left · ${seconds} s`,
     },
   };
 }

@@ -1,7 +1,8 @@
 import type { webApi } from '@slack/bolt';
 import type { OutputImage } from '../../../core/generation/types.js';
 import type { Job } from '../../../core/model.js';
-import { truncate } from '../mrkdwn.js';
+import { truncate } from '../../../core/text/truncate.js';
+import { oneLine } from '../mrkdwn.js';
 import { resultButtons } from '../views/resultMessage.js';
 
 export interface PostPlace {
@@ -30,7 +31,7 @@ export async function postResult(
     file_uploads: images.map((image, i) => ({
       file: image.bytes,
       filename: `nano-imagine-${job.id.slice(0, 8)}-${i + 1}.${extensionOf(image)}`,
-      alt_text: truncate(job.request.prompt, 1000),
+      alt_text: truncate(oneLine(job.request.prompt), 1000),
     })),
   });
   const fileIds = uploaded.files.flatMap((completed) => (completed.files ?? []).flatMap((f) => (f.id ? [f.id] : [])));

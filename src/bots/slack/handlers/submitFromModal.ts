@@ -1,5 +1,6 @@
 import type { ViewSubmitAction } from '@slack/bolt';
 import type { GenerationIntent, ReferenceSource } from '../../../core/generation/types.js';
+import { truncate } from '../../../core/text/truncate.js';
 import { actorOf, teamOf, type SlackActor } from '../accountOf.js';
 import { describeSubmit } from '../describeSubmit.js';
 import { describeSlackError } from '../slackErrors.js';
@@ -14,7 +15,7 @@ export type ModalDecision =
 
 export function fieldError(block: string, message: string): ModalDecision {
   // Slack shows modal errors under the field; long ones are cut, so keep them short.
-  return { kind: 'errors', errors: { [block]: message.length > 300 ? `${message.slice(0, 299)}…` : message } };
+  return { kind: 'errors', errors: { [block]: truncate(message, 300) } };
 }
 
 export function actorOfView(ctx: SlackContext, body: ViewSubmitAction): SlackActor {

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { Account, Job, JobStatus } from '../../../core/model.js';
+import { plural } from '../../../core/text/plural.js';
 import { quotePrompt } from '../mrkdwn.js';
 
 const STATUS: Record<JobStatus, string> = {
@@ -16,7 +17,7 @@ export function homeView(account: Account, jobs: readonly Job[]): types.HomeView
   const lines = jobs.map((job) => {
     const when = Math.floor(job.createdAt / 1000);
     const cost = job.status === 'succeeded' ? job.captured : job.held;
-    const charged = job.status === 'succeeded' || job.held > 0 ? ` · ${cost} credits` : '';
+    const charged = job.status === 'succeeded' || job.held > 0 ? ` · ${plural(cost, 'credit')}` : '';
     return `${STATUS[job.status]} · ${job.kind} · ${quotePrompt(job.request.prompt, 80)} · ${job.request.resolution}${charged} · <!date^${when}^{date_short_pretty} {time}|${new Date(job.createdAt).toISOString()}>`;
   });
   return {
@@ -26,8 +27,8 @@ export function homeView(account: Account, jobs: readonly Job[]): types.HomeView
       {
         type: 'section',
         fields: [
-          { type: 'mrkdwn', text: `*Balance*\n${account.balance} credits` },
-          { type: 'mrkdwn', text: `*Held for running jobs*\n${account.held} credits` },
+          { type: 'mrkdwn', text: `*Balance*\n${plural(account.balance, 'credit')}` },
+          { type: 'mrkdwn', text: `*Held for running jobs*\n${plural(account.held, 'credit')}` },
         ],
       },
       { type: 'divider' },

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { Account, Job } from '../../../core/model.js';
+import { plural } from '../../../core/text/plural.js';
 import { SLACK_IDS } from '../ids.js';
 import { quotePrompt } from '../mrkdwn.js';
 
@@ -31,7 +32,7 @@ export function decodeResultRef(value: string | undefined): ResultRef | undefine
 export function resultSummary(job: Job, account: Account, durationMs: number, user: string): string {
   const r = job.request;
   const seconds = (durationMs / 1000).toFixed(1);
-  const credits = (n: number) => `${n} credit${n === 1 ? '' : 's'}`;
+  const credits = (n: number): string => plural(n, 'credit');
   return `${quotePrompt(r.prompt)} for <@${user}> · ${r.model} · ${r.aspectRatio} · ${r.resolution} · ${credits(job.captured)} · ${credits(account.balance)} left · ${seconds} s`;
 }
 

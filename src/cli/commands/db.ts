@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Core } from '../../app/createCore.js';
+import { AppError } from '../../core/errors.js';
 import { backupDatabase } from '../../db/backup.js';
 import { checkDatabase } from '../../db/check.js';
 import type { CliIO } from '../io.js';
@@ -17,7 +18,13 @@ export async function dbCommand(core: Core, argv: readonly string[], io: CliIO):
   switch (verb) {
     case 'backup': {
       if (!file) throw new UsageError('usage: db backup FILE');
-      await backupDatabase(core.db, file);
+      try {
+        await backupDatabase(core.db, file);
+      } catch (error) {
+        // A refused target is a bad argument (exit 2), like any other.
+        if (error instanceof AppError && error.code === 'db_backup_refused') throw new UsageError(error.message);
+        throw error;
+      }
       io.out(`backed up ${core.config.databasePath} to ${file}`);
       return 0;
     }

@@ -1,13 +1,15 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import type { Core } from '../../app/createCore.js';
 import type { JobEvent, OutputImage } from '../../core/generation/types.js';
+import { refuseUnsafeOutput } from '../../db/refuseUnsafeOutput.js';
 import { accountArg } from '../accountArg.js';
 import type { CliIO } from '../io.js';
 import { parseWhole, UsageError } from '../usage.js';
+import { writeFileAtomic } from '../writeFileAtomic.js';
 
 /** `x.png` with 3 images → `x-1.png`, `x-2.png`, `x-3.png`. */
 export function outputPaths(out: string, count: number): string[] {
@@ -45,6 +47,13 @@ export async function generateCommand(core: Core, argv: readonly string[], io: C
   const count = values.count === undefined ? undefined : parseWhole(values.count, '--count', 1);
   const accountKey = accountArg(values.account ?? osUser);
   if (!accountKey.startsWith('cli:')) throw new UsageError('generate charges a local account: --account NAME (cli:NAME)');
+  if (values.out !== undefined) {
+    // Every name the result may be written to (fewer images than asked are written as `--out` itself).
+    for (const path of new Set([values.out, ...outputPaths(values.out, count ?? 1)])) {
+      const refusal = refuseUnsafeOutput(path, core.db.name);
+      if (refusal) throw new UsageError(`refusing --out ${path}: ${refusal}`);
+    }
+  }
 
   const references = await Promise.all(
     values.ref.map(async (file) => {
@@ -88,7 +97,7 @@ export async function generateCommand(core: Core, argv: readonly string[], io: C
     return 1;
   }
   const paths = outputPaths(values.out ?? `nano-imagine-${event.job.id.slice(0, 8)}.png`, event.images.length);
-  await Promise.all(event.images.map(async (image, i) => writeFile(paths[i]!, await asPng(image))));
+  await Promise.all(event.images.map(async (image, i) => writeFileAtomic(paths[i]!, await asPng(image))));
   const summary = {
     job: event.job.id,
     files: paths,

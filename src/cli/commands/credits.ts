@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Core } from '../../app/createCore.js';
+import { MAX_CREDITS } from '../../core/credits/index.js';
 import type { Account } from '../../core/model.js';
 import { accountArg } from '../accountArg.js';
 import type { CliIO } from '../io.js';
@@ -31,12 +32,12 @@ export function creditsCommand(core: Core, argv: readonly string[], io: CliIO, o
       return 0;
     }
     case 'grant': {
-      const n = parseWhole(amount, 'amount', 1);
+      const n = parseWhole(amount, 'amount', 1, MAX_CREDITS);
       print(io, core.credits.grant(key, n, { actor: actor(osUser), reason }), values.json);
       return 0;
     }
     case 'set': {
-      const n = parseWhole(amount, 'amount', 0);
+      const n = parseWhole(amount, 'amount', 0, MAX_CREDITS);
       print(io, core.credits.set(key, n, { actor: actor(osUser), reason }), values.json);
       return 0;
     }

@@ -58,6 +58,19 @@ describe('nano-imagine CLI', () => {
     expect(JSON.parse((await cli('credits', 'show', 'bob', '--json')).out)).toEqual({ account: 'cli:bob', balance: 10, held: 0 });
   });
 
+  it('says a 20-digit amount or count is too large, and a prompt of invisible characters is empty', async () => {
+    for (const [argv, message] of [
+      [['credits', 'grant', 'bob', '12345678901234567890'], 'nano-imagine: amount is too large: at most 1,000,000,000,000'],
+      [['credits', 'set', 'bob', '1000000000001'], 'nano-imagine: amount is too large: at most 1,000,000,000,000'],
+      [['generate', 'x', '--count', '12345678901234567890', '--account', 'bob'], 'nano-imagine: --count is too large'],
+      [['jobs', 'list', '--limit', '99999999999999999999'], expect.stringMatching(/^nano-imagine: --limit is too large/)],
+      [['generate', '\u200B\u2060\uFEFF\u0007', '--account', 'bob'], 'nano-imagine: Write a prompt: describe the image you want.'],
+    ] as const) {
+      expect(await cli(...argv), argv.join(' ')).toMatchObject({ code: 2, err: message });
+    }
+    expect(JSON.parse((await cli('credits', 'show', 'bob', '--json')).out)).toEqual({ account: 'cli:bob', balance: 10, held: 0 });
+  });
+
   it('reports a configuration problem with exit code 2', async () => {
     process.env.PROVIDER = 'nbpro';
     const run = await cli('credits', 'show', 'bob');

@@ -31,6 +31,8 @@ EXPOSE 8080
 # are released. Give the container longer than that before SIGKILL (docker stop -t 30, compose
 # stop_grace_period: 30s, Kubernetes terminationGracePeriodSeconds: 30).
 STOPSIGNAL SIGTERM
+# The ops server listens on HTTP_HOST (default 127.0.0.1, which this check reaches; compose sets
+# 0.0.0.0). A specific address is checked there.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "const h=process.env.HTTP_HOST||'127.0.0.1',a=h==='0.0.0.0'||h==='::'?'127.0.0.1':h.includes(':')?'['+h+']':h;fetch('http://'+a+':'+(process.env.HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 CMD ["node", "dist/main.js"]

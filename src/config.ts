@@ -21,6 +21,10 @@ export interface Config {
   readonly providerTimeoutMs: number;
   readonly providerRetries: number;
   readonly httpPort: number | undefined;
+  /** Interface the ops server listens on; loopback unless the operator opens it. */
+  readonly httpHost: string;
+  /** When set, `/metrics` needs `Authorization: Bearer <token>`. */
+  readonly metricsToken: string | undefined;
   readonly shutdownGraceMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly logPretty: boolean;
@@ -100,6 +104,19 @@ const envSchema = z.object({
   PROVIDER_TIMEOUT_SECONDS: int(1, 3600),
   PROVIDER_RETRIES: int(0, 10),
   HTTP_PORT: int(0, 65535),
+  HTTP_HOST: z.preprocess(
+    blankToUndefined,
+    z.union([z.ipv4(), z.ipv6(), z.hostname()], { error: 'must be an address to listen on, like 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)' }).optional(),
+  ),
+  METRICS_TOKEN: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .min(16, 'must be at least 16 characters: generate one with `openssl rand -hex 32`')
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces: generate one with `openssl rand -hex 32`')
+      .optional(),
+  ),
   SHUTDOWN_GRACE_SECONDS: int(0, 3600),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
@@ -120,6 +137,7 @@ const DEFAULTS = {
   providerTimeoutSeconds: 120,
   providerRetries: 2,
   shutdownGraceSeconds: 25,
+  httpHost: '127.0.0.1',
 } as const;
 
 const trimSlash = (u: string) => u.replace(/\/+$/, '');
@@ -196,6 +214,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     providerTimeoutMs: (e.PROVIDER_TIMEOUT_SECONDS ?? DEFAULTS.providerTimeoutSeconds) * 1000,
     providerRetries: e.PROVIDER_RETRIES ?? DEFAULTS.providerRetries,
     httpPort: e.HTTP_PORT,
+    httpHost: e.HTTP_HOST ?? DEFAULTS.httpHost,
+    metricsToken: e.METRICS_TOKEN,
     shutdownGraceMs: (e.SHUTDOWN_GRACE_SECONDS ?? DEFAULTS.shutdownGraceSeconds) * 1000,
     logLevel: e.LOG_LEVEL ?? 'info',
     logPretty: truthy(e.LOG_PRETTY),

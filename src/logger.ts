@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
+import { redactSlackCapabilities } from './logRedaction.js';
 
 /** Field paths that hold secrets anywhere they might be logged. */
 const REDACT_PATHS = [
@@ -9,6 +10,7 @@ const REDACT_PATHS = [
   'appToken',
   'signingSecret',
   'authorization',
+  'response_url',
   'headers.authorization',
   'headers.Authorization',
   '*.apiKey',
@@ -17,6 +19,7 @@ const REDACT_PATHS = [
   '*.appToken',
   '*.signingSecret',
   '*.authorization',
+  '*.response_url',
   '*.headers.authorization',
   '*.headers.Authorization',
   '*.*.headers.authorization',
@@ -38,13 +41,15 @@ export interface LoggerOptions {
 }
 
 /**
- * The process logger. Secrets are removed twice: by field path (pino redaction) and by value, so a
- * key that ends up inside an error message or a URL is still never written.
+ * The process logger. Secrets are removed three times: by field path (pino redaction), by value, so
+ * a key that ends up inside an error message or a URL is still never written, and by shape for the
+ * Slack response URLs and verification tokens that payloads logged as text carry
+ * ({@link redactSlackCapabilities}).
  */
 export function createLogger(options: LoggerOptions): Logger {
   const secrets = (options.secrets ?? []).filter((s) => s.length >= 6);
   const scrub = (line: string): string => {
-    let out = line;
+    let out = redactSlackCapabilities(line);
     for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('[REDACTED]');
     return out;
   };

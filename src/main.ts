@@ -4,6 +4,10 @@ import { secretsOf } from './app/secretsOf.js';
 import { loadConfig, type Config } from './config.js';
 import { ConfigError } from './core/errors.js';
 import { createLogger } from './logger.js';
+import { superviseProcess } from './app/superviseProcess.js';
+
+/** After a crash, how much longer than the grace period the shutdown may take before the process exits anyway. */
+const FORCE_EXIT_MARGIN_MS = 15_000;
 
 /**
  * The composition root: config → database → core → enabled adapters → signals. Nothing else builds
@@ -29,26 +33,17 @@ async function main(): Promise<void> {
   }
   const app = createApp(config, { logger, adapters: (core, log) => createAdapters(config, core, log) });
 
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down');
-    app.stop().then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  // Signals and crashes leave through the same graceful shutdown; a crash exits 1 for the supervisor.
+  const supervisor = superviseProcess({ logger, stop: () => app.stop(), forceExitAfterMs: config.shutdownGraceMs + FORCE_EXIT_MARGIN_MS });
 
-  await app.start();
+  try {
+    await app.start();
+  } catch (error) {
+    // A start-up failure (a port in use, a refused token) releases what was opened, then exits 1.
+    logger.fatal({ err: error }, 'start-up failed');
+    supervisor.shutdown('start-up failed', 1);
+    return;
+  }
   logger.info({ provider: config.provider.id, database: config.databasePath, adapters: app.adapters.map((a) => a.platform) }, 'nano-imagine started');
   // Keep the process alive until a signal arrives, even with no platform connected.
   setInterval(() => undefined, 1 << 30);

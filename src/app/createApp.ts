@@ -40,6 +40,7 @@ export function createApp(config: Config, deps: AppDeps): App {
       : new OpsServer({
           registry: metrics.registry,
           logger: deps.logger,
+          metricsToken: config.metricsToken,
           readiness: [
             () => (core.admin.isOpen() ? undefined : 'database closed'),
             () => (core.generation.accepting ? undefined : 'shutting down'),
@@ -58,8 +59,9 @@ export function createApp(config: Config, deps: AppDeps): App {
     async start() {
       // Health answers while the platforms connect; readiness says when they have.
       if (ops && config.httpPort !== undefined) {
-        opsPort = await ops.listen(config.httpPort);
-        deps.logger.info({ port: opsPort }, 'ops server listening');
+        const bound = await ops.listen(config.httpPort, config.httpHost);
+        opsPort = bound.port;
+        deps.logger.info({ host: bound.address, port: opsPort, metricsToken: config.metricsToken !== undefined }, 'ops server listening');
       }
       const interrupted = core.generation.recoverInterrupted();
       await Promise.all(adapters.map((a) => a.start()));

@@ -9,5 +9,6 @@ export function secretsOf(config: Config): string[] {
     out.push(config.slack.botToken);
     out.push(config.slack.mode === 'socket' ? config.slack.appToken : config.slack.signingSecret);
   }
+  if (config.metricsToken !== undefined) out.push(config.metricsToken);
   return out;
 }

@@ -22,10 +22,15 @@ export const USAGE = `Usage: nano-imagine <command>
 Accounts: discord:<userId>, slack:<teamId>:<userId>, cli:<name> (a bare name means cli:<name>).
 Exit codes: 0 success, 1 failure at run time, 2 bad arguments or configuration.`;
 
-/** Parses a whole, positive-or-zero number given on the command line. */
-export function parseWhole(value: string | undefined, what: string, min = 0): number {
+/**
+ * Parses a whole number given on the command line. Digits past `max` (or past what a number holds
+ * exactly) are "too large", never mistaken for a small number.
+ */
+export function parseWhole(value: string | undefined, what: string, min = 0, max?: number): number {
   if (value === undefined || !/^\d+$/.test(value)) throw new UsageError(`${what} must be a whole number, got ${JSON.stringify(value ?? '')}`);
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${what} must be at least ${min}`);
+  if (max !== undefined && n > max) throw new UsageError(`${what} is too large: at most ${max.toLocaleString('en-US')}`);
+  if (!Number.isSafeInteger(n)) throw new UsageError(`${what} is too large`);
+  if (n < min) throw new UsageError(`${what} must be at least ${min}`);
   return n;
 }

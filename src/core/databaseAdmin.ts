@@ -49,9 +49,14 @@ export interface DatabaseAdmin {
   schemaVersion(): number;
   /**
    * A consistent copy of the live database at `file`, taken while the bot keeps working.
-   * @throws AppError `db_backup_same_file` when `file` is the database itself.
+   * @throws AppError `db_backup_refused` when `file` is the database, one of its companions, a directory, or in a missing directory.
    */
   backup(file: string): Promise<void>;
+  /**
+   * Why writing `file` could harm the store (it is the database or one of its companions, links
+   * included) or cannot work (a directory, a missing directory); `undefined` when it is safe.
+   */
+  outputRefusal(file: string): string | undefined;
   /** Integrity, ledger invariants and job settlements: what `db check` reports. */
   check(): DatabaseCheck;
 }

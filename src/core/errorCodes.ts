@@ -63,7 +63,7 @@ export type OperationCode =
   | 'db_schema_mismatch'
   | 'db_migrations_invalid'
   | 'db_migration_failed'
-  | 'db_backup_same_file'
+  | 'db_backup_refused'
   | 'discord_register_failed'
   | 'slack_auth'
   | 'slack_unreachable';

@@ -1,6 +1,7 @@
 import type { DatabaseAdmin } from '../core/databaseAdmin.js';
 import { backupDatabase } from './backup.js';
 import { checkDatabase } from './check.js';
+import { refuseUnsafeOutput } from './refuseUnsafeOutput.js';
 import { schemaVersion } from './migrate.js';
 import type { SqliteDatabase } from './types.js';
 
@@ -14,5 +15,6 @@ export function sqliteAdmin(db: SqliteDatabase): DatabaseAdmin {
       await backupDatabase(db, file);
     },
     check: () => checkDatabase(db),
+    outputRefusal: (file) => refuseUnsafeOutput(file, db.memory ? ':memory:' : db.name),
   };
 }

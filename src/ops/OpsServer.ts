@@ -2,20 +2,22 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { bearerMatches } from './bearerMatches.js';
 
 /** One readiness check: `undefined` when ready, else the reason. */
 export type ReadinessCheck = () => string | undefined;
 
 /**
  * The operator's HTTP endpoints: `/healthz` (the process answers), `/readyz` (database open and every
- * enabled platform connected; 503 with the reasons otherwise) and `/metrics` (Prometheus).
+ * enabled platform connected; 503 with the reasons otherwise) and `/metrics` (Prometheus; with a
+ * `metricsToken`, only for `Authorization: Bearer <token>`).
  */
 export class OpsServer {
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
 
   constructor(
-    private readonly options: { registry: Registry; readiness: ReadinessCheck[]; logger: Logger },
+    private readonly options: { registry: Registry; readiness: ReadinessCheck[]; logger: Logger; metricsToken?: string | undefined },
   ) {
     this.#server = createServer((req, res) => {
       const path = new URL(req.url ?? '/', 'http://ops').pathname;
@@ -29,7 +31,13 @@ export class OpsServer {
             ? send(res, 200, 'application/json', '{"ready":true}\n')
             : send(res, 503, 'application/json', `${JSON.stringify({ ready: false, reasons })}\n`);
         }
-        case '/metrics':
+        case '/metrics': {
+          const token = this.options.metricsToken;
+          if (token !== undefined && !bearerMatches(req.headers.authorization, token)) {
+            res.writeHead(401, { 'content-type': 'text/plain', 'cache-control': 'no-store', 'www-authenticate': 'Bearer realm="metrics"' });
+            res.end('unauthorized: send Authorization: Bearer <METRICS_TOKEN>\n');
+            return;
+          }
           this.options.registry.metrics().then(
             (text) => send(res, 200, this.options.registry.contentType, text),
             (error: unknown) => {
@@ -38,6 +46,7 @@ export class OpsServer {
             },
           );
           return;
+        }
         default:
           return send(res, 404, 'text/plain', 'not found\n');
       }
@@ -48,8 +57,8 @@ export class OpsServer {
     });
   }
 
-  /** Listens on `port` (0 picks one); resolves with the port. */
-  async listen(port: number, host = '0.0.0.0'): Promise<number> {
+  /** Listens on `host`:`port` (0 picks a port); resolves with the address bound. */
+  async listen(port: number, host: string): Promise<AddressInfo> {
     await new Promise<void>((resolve, reject) => {
       this.#server.once('error', reject);
       this.#server.listen(port, host, () => {
@@ -57,7 +66,7 @@ export class OpsServer {
         resolve();
       });
     });
-    return (this.#server.address() as AddressInfo).port;
+    return this.#server.address() as AddressInfo;
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
  * Bolt, its Web API client and its Socket Mode client log through this bridge into the process
  * logger, whose redaction scrubs tokens. Their debug lines carry whole payloads, so they go out at
  * pino's `trace` level; the pino level decides what is written, and Bolt's `setLevel` is ignored.
+ * Those payloads arrive as text, so the logger also scrubs the `response_url`s and verification
+ * `token`s inside them by shape (see `redactSlackCapabilities`).
  */
 export function boltLogger(logger: Logger): SlackLogger {
   const write = (level: 'trace' | 'info' | 'warn' | 'error', parts: unknown[]): void => {

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, SocketModeReceiver, type Logger as SlackLogger, type webApi } from '@slack/bolt';
+import { App, SocketModeReceiver, type Logger as SlackLogger, type webApi } from '@slack/bolt';
 import type { SlackConfig } from '../../config.js';
+import { GuardedHttpReceiver } from './http/GuardedHttpReceiver.js';
 
 /** The Bolt app and its transport, started and stopped as one. */
 export interface BoltTransport {
@@ -55,14 +56,14 @@ export function buildBoltTransport(config: SlackConfig, o: BoltTransportOptions)
       eventsUrl: () => undefined,
     };
   }
-  const receiver = new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: SLACK_EVENTS_PATH, logger: o.logger });
+  // Bolt's HTTP receiver behind a gate that refuses hostile requests before Bolt parses them.
+  const receiver = new GuardedHttpReceiver({ signingSecret: config.signingSecret, endpoint: SLACK_EVENTS_PATH, logger: o.logger });
   const app = new App({ ...common, receiver });
   let address: AddressInfo | undefined;
   return {
     app,
     start: async () => {
-      const server = await receiver.start(o.httpHost === undefined ? config.port : { port: config.port, host: o.httpHost });
-      address = server.address() as AddressInfo;
+      address = await receiver.start(config.port, o.httpHost);
     },
     stop: async () => {
       if (!address) return;

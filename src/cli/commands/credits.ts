@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { CliCore } from '../CliCore.js';
+import { MAX_CREDITS } from '../../core/credits/index.js';
 import type { Account } from '../../core/model.js';
 import { plural } from '../../core/text/plural.js';
 import { accountArg } from '../accountArg.js';
@@ -32,12 +33,12 @@ export function creditsCommand(core: CliCore, argv: readonly string[], io: CliIO
       return 0;
     }
     case 'grant': {
-      const n = parseWhole(amount, 'amount', 1);
+      const n = parseWhole(amount, 'amount', 1, MAX_CREDITS);
       print(io, core.facade.credits.grant(key, n, { actor: actor(osUser), reason }), values.json);
       return 0;
     }
     case 'set': {
-      const n = parseWhole(amount, 'amount', 0);
+      const n = parseWhole(amount, 'amount', 0, MAX_CREDITS);
       print(io, core.facade.credits.set(key, n, { actor: actor(osUser), reason }), values.json);
       return 0;
     }

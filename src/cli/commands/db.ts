@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { CliCore } from '../CliCore.js';
+import { AppError } from '../../core/errors.js';
 import type { CliIO } from '../io.js';
 import { UsageError } from '../usage.js';
 
@@ -15,7 +16,13 @@ export async function dbCommand(core: CliCore, argv: readonly string[], io: CliI
   switch (verb) {
     case 'backup': {
       if (!file) throw new UsageError('usage: db backup FILE');
-      await core.admin.backup(file);
+      try {
+        await core.admin.backup(file);
+      } catch (error) {
+        // A refused target is a bad argument (exit 2), like any other.
+        if (error instanceof AppError && error.code === 'db_backup_refused') throw new UsageError(error.message);
+        throw error;
+      }
       io.out(`backed up ${core.config.databasePath} to ${file}`);
       return 0;
     }

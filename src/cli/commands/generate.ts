@@ -1,5 +1,5 @@
 import { idempotencyKey } from '../../core/credits/accountKey.js';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -10,6 +10,7 @@ import { plural } from '../../core/text/plural.js';
 import { accountArg } from '../accountArg.js';
 import type { CliIO } from '../io.js';
 import { parseWhole, UsageError } from '../usage.js';
+import { writeFileAtomic } from '../writeFileAtomic.js';
 
 /** `x.png` with 3 images → `x-1.png`, `x-2.png`, `x-3.png`. */
 export function outputPaths(out: string, count: number): string[] {
@@ -47,6 +48,13 @@ export async function generateCommand(core: CliCore, argv: readonly string[], io
   const count = values.count === undefined ? undefined : parseWhole(values.count, '--count', 1);
   const accountKey = accountArg(values.account ?? osUser);
   if (!accountKey.startsWith('cli:')) throw new UsageError('generate charges a local account: --account NAME (cli:NAME)');
+  if (values.out !== undefined) {
+    // Every name the result may be written to (fewer images than asked are written as `--out` itself).
+    for (const path of new Set([values.out, ...outputPaths(values.out, count ?? 1)])) {
+      const refusal = core.admin.outputRefusal(path);
+      if (refusal) throw new UsageError(`refusing --out ${path}: ${refusal}`);
+    }
+  }
 
   const references = await Promise.all(
     values.ref.map(async (file) => {
@@ -90,7 +98,7 @@ export async function generateCommand(core: CliCore, argv: readonly string[], io
     return 1;
   }
   const paths = outputPaths(values.out ?? `nano-imagine-${event.job.id.slice(0, 8)}.png`, event.images.length);
-  await Promise.all(event.images.map(async (image, i) => writeFile(paths[i]!, await asPng(image))));
+  await Promise.all(event.images.map(async (image, i) => writeFileAtomic(paths[i]!, await asPng(image))));
   const summary = {
     job: event.job.id,
     files: paths,

@@ -8,17 +8,18 @@ export const MAX_CREDITS = 1_000_000_000_000;
 export const MAX_IMAGES_PER_JOB = 100;
 
 /**
- * Checks that `value` is a whole number of credits in `[min, MAX_CREDITS]`.
+ * Checks that `value` is a whole number of credits in `[min, MAX_CREDITS]`. A value past the maximum
+ * is "too large" whatever its size (a 20-digit amount arrives as a huge float, not as a small number).
  * @param what - names the value in the message, e.g. "The amount".
  * @throws ValidationError `invalid_amount` otherwise.
  */
 export function requireCredits(value: number, what: string, min: 0 | 1): number {
-  if (!Number.isInteger(value) || value < min || value > MAX_CREDITS) {
-    throw new ValidationError(
-      `${what} must be a whole number of credits from ${min} to ${MAX_CREDITS.toLocaleString('en-US')}; got ${String(value)}.`,
-      { code: 'invalid_amount' },
-    );
-  }
+  const refuse = (why: string): never => {
+    throw new ValidationError(`${what} ${why}.`, { code: 'invalid_amount' });
+  };
+  if (value > MAX_CREDITS) refuse(`is too large: at most ${MAX_CREDITS.toLocaleString('en-US')} credits`);
+  if (!Number.isInteger(value)) refuse(`must be a whole number of credits; got ${String(value)}`);
+  if (value < min) refuse(`must be at least ${min}; got ${String(value)}`);
   return value;
 }
 

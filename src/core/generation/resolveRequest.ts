@@ -5,14 +5,16 @@ import type { PriceTable } from '../pricing/defaultPrices.js';
 import { unitPrice } from '../pricing/priceTable.js';
 import { modelResolutions } from '../catalog/offered.js';
 import type { Resolution } from '../vocabulary.js';
+import { normalizePrompt } from './normalizePrompt.js';
 import type { GenerationOptions, ResolvedRequest } from './types.js';
 
 /** Longest prompt accepted; Gemini takes far more, but chat messages and embeds do not. */
 export const MAX_PROMPT_LENGTH = 4000;
 
+// Normalised first, so invisible characters neither make an empty prompt pass nor count towards the limit.
 const promptSchema = z
   .string()
-  .transform((s) => s.trim())
+  .transform(normalizePrompt)
   .pipe(
     z
       .string()

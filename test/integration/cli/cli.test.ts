@@ -1,9 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/main.js';
 import { sniffImageType } from '../../../src/core/images/sniff.js';
+import { openDatabase } from '../../../src/db/open.js';
 
 describe('nano-imagine CLI', () => {
   let dir: string;
@@ -53,6 +54,19 @@ describe('nano-imagine CLI', () => {
       const run = await cli(...argv);
       expect(run.code, argv.join(' ')).toBe(2);
       expect(run.err.split('\n')).toHaveLength(1);
+    }
+    expect(JSON.parse((await cli('credits', 'show', 'bob', '--json')).out)).toEqual({ account: 'cli:bob', balance: 10, held: 0 });
+  });
+
+  it('says a 20-digit amount or count is too large, and a prompt of invisible characters is empty', async () => {
+    for (const [argv, message] of [
+      [['credits', 'grant', 'bob', '12345678901234567890'], 'nano-imagine: amount is too large: at most 1,000,000,000,000'],
+      [['credits', 'set', 'bob', '1000000000001'], 'nano-imagine: amount is too large: at most 1,000,000,000,000'],
+      [['generate', 'x', '--count', '12345678901234567890', '--account', 'bob'], 'nano-imagine: --count is too large'],
+      [['jobs', 'list', '--limit', '99999999999999999999'], expect.stringMatching(/^nano-imagine: --limit is too large/)],
+      [['generate', '\u200B\u2060\uFEFF\u0007', '--account', 'bob'], 'nano-imagine: Write a prompt: describe the image you want.'],
+    ] as const) {
+      expect(await cli(...argv), argv.join(' ')).toMatchObject({ code: 2, err: message });
     }
     expect(JSON.parse((await cli('credits', 'show', 'bob', '--json')).out)).toEqual({ account: 'cli:bob', balance: 10, held: 0 });
   });
@@ -118,5 +132,80 @@ describe('nano-imagine CLI', () => {
     expect(JSON.parse(check.out)).toMatchObject({ ok: true, integrity: 'ok', invariant: [] });
     process.env.DATABASE_PATH = backup;
     expect(JSON.parse((await cli('credits', 'show', 'erin', '--json')).out)).toMatchObject({ balance: 15 });
+  });
+
+  describe('cannot destroy data', () => {
+    const dbFile = () => join(dir, 'cli.db');
+
+    it('generate --out refuses the database, its -wal/-shm (through links too), directories and missing directories, before holding anything', async () => {
+      await cli('credits', 'show', 'gina');
+      // A bot holding the file open keeps its -wal and -shm in place, as in production.
+      const bot = openDatabase(dbFile());
+      try {
+        bot.prepare('SELECT count(*) FROM accounts').get();
+        symlinkSync(dbFile(), join(dir, 'link-to-db.png'));
+        linkSync(`${dbFile()}-wal`, join(dir, 'hard-link-to-wal.png'));
+        symlinkSync(`${dbFile()}-shm`, join(dir, 'link-to-shm.png'));
+        mkdirSync(join(dir, 'pictures'));
+        const before = readFileSync(dbFile());
+        for (const [out, why, extra] of [
+          [dbFile(), /database/, []],
+          [`${dbFile()}-wal`, /database/, []],
+          [join(dir, 'link-to-db.png'), /database/, []],
+          [join(dir, 'hard-link-to-wal.png'), /database/, []],
+          [join(dir, 'link-to-shm.png'), /database/, []],
+          // With --count 3 a partial delivery of one image is written to --out itself.
+          [dbFile(), /database/, ['--count', '3']],
+          [join(dir, 'pictures'), /directory/, []],
+          [join(dir, 'no-such-dir', 'x.png'), /does not exist/, []],
+        ] as const) {
+          const run = await cli('generate', 'a koi pond', '--account', 'gina', '--out', out, ...extra);
+          expect(run.code, out).toBe(2);
+          expect(run.err, out).toMatch(why);
+          expect(run.err.split('\n')).toHaveLength(1);
+        }
+        expect(readFileSync(dbFile()).equals(before)).toBe(true);
+      } finally {
+        bot.close();
+      }
+      expect(JSON.parse((await cli('credits', 'show', 'gina', '--json')).out)).toEqual({ account: 'cli:gina', balance: 10, held: 0 });
+      expect(JSON.parse((await cli('jobs', 'list', '--account', 'gina', '--json')).out)).toEqual([]);
+    });
+
+    it('generate writes each file atomically: a new file replaces the name, never the bytes behind it', async () => {
+      const keep = join(dir, 'keep.png');
+      writeFileSync(keep, 'not to be overwritten');
+      linkSync(keep, join(dir, 'out.png'));
+      const run = await cli('generate', 'a koi pond', '--account', 'hal', '--out', join(dir, 'out.png'));
+      expect(run.code).toBe(0);
+      expect(readFileSync(keep, 'utf8')).toBe('not to be overwritten');
+      expect(sniffImageType(readFileSync(join(dir, 'out.png')))).toBe('image/png');
+      expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
+    });
+
+    it('db backup uses the same guard', async () => {
+      await cli('credits', 'grant', 'ivy', '5');
+      symlinkSync(dbFile(), join(dir, 'link.db'));
+      mkdirSync(join(dir, 'backups'));
+      for (const [file, why] of [
+        [dbFile(), /database/],
+        [join(dir, 'link.db'), /database/],
+        [join(dir, 'backups'), /directory/],
+        [join(dir, 'nowhere', 'b.db'), /does not exist/],
+      ] as const) {
+        const run = await cli('db', 'backup', file);
+        expect(run.code, file).toBe(2);
+        expect(run.err, file).toMatch(why);
+      }
+      expect(existsSync(join(dir, 'nowhere'))).toBe(false);
+      const keep = join(dir, 'keep.db');
+      writeFileSync(keep, 'not to be overwritten');
+      linkSync(keep, join(dir, 'backups', 'b.db'));
+      expect((await cli('db', 'backup', join(dir, 'backups', 'b.db'))).code).toBe(0);
+      expect(readFileSync(keep, 'utf8')).toBe('not to be overwritten');
+      expect(readdirSync(join(dir, 'backups'))).toEqual(['b.db']);
+      process.env.DATABASE_PATH = join(dir, 'backups', 'b.db');
+      expect(JSON.parse((await cli('credits', 'show', 'ivy', '--json')).out)).toMatchObject({ balance: 15 });
+    });
   });
 });

@@ -197,6 +197,13 @@ describe('Discord job life: progress, late delivery, restarts (offline renderer 
       expect(credits.recentLedger(key, 1)[0]).toMatchObject({ kind: 'grant', delta: 10, actor: `discord:${root.id}`, reason: 'contest' });
       const set = await reply(fake.slashCommand('admin', { user: frank, amount: 5 }, { subcommand: 'set', user: root }));
       expect(set.data.content).toBe(`Balance set. <@${frank.id}> has 5 credits.`);
+      // A 20-digit amount (past the command's max_value, sent anyway) is too large, not too small.
+      const before = credits.recentLedger(key, 100);
+      for (const subcommand of ['grant', 'set'] as const) {
+        const huge = await reply(fake.slashCommand('admin', { user: frank, amount: Number('12345678901234567890') }, { subcommand, user: root }));
+        expect(huge).toMatchObject({ type: 4, data: { flags: EPHEMERAL, content: expect.stringMatching(/is too large: at most 1,000,000,000,000 credits\.$/) } });
+      }
+      expect(credits.recentLedger(key, 100)).toEqual(before);
     } finally {
       await running.stop();
     }

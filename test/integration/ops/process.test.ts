@@ -138,4 +138,15 @@ describe('the real process', () => {
     expect([...after.releasesPerJob.values()]).toEqual([1, 1, 1]);
     for (const account of after.accounts) expect(account).toMatchObject({ balance: 50, held: 0 });
   });
+
+  it('a start-up failure is logged, goes through the normal shutdown, and exits 1 for the supervisor to retry', async () => {
+    const bot = start({ SLACK_BOT_TOKEN: 'xoxb-not-the-right-token' });
+    expect((await bot.exited).code).toBe(1);
+    const failed = await bot.waitForLog('start-up failed');
+    expect(failed.level).toBe(60);
+    expect(JSON.stringify(failed.err)).toMatch(/Slack refused SLACK_BOT_TOKEN/);
+    const msgs = bot.lines.map((l) => l.msg);
+    expect(msgs.indexOf('start-up failed')).toBeLessThan(msgs.indexOf('stopped'));
+    expect(readLedger(dbPath).check).toMatchObject({ integrity: 'ok', invariant: [], jobs: [] });
+  });
 });

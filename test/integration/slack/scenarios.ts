@@ -50,6 +50,11 @@ export function slackScenarios(mode: Mode): void {
       expect(h.jobs(ALICE)).toMatchObject([{ kind: 'imagine', status: 'succeeded', platform: 'slack' }]);
       const all = h.logs.join('');
       for (const secret of Object.values(h.fake.tokens)) expect(all).not.toContain(secret);
+      // The logger runs at trace, where Bolt and Socket Mode log whole payloads: a response_url is a
+      // capability (anyone holding it may post as the app) and the verification token a credential.
+      expect(all).toContain('"level":10');
+      expect(all).not.toMatch(/\/respond\/|response_url(\\*"\s*:\s*\\*"|=)(?!\[REDACTED\])/);
+      expect(all).not.toContain('legacy-verification-token');
     });
 
     it('Edit image: message shortcut → modal → submission → files fetched with the token → result in the thread', async () => {

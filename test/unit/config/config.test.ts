@@ -30,6 +30,8 @@ describe('parseConfig', () => {
       shutdownGraceMs: 25_000,
       logLevel: 'info',
       logPretty: false,
+      httpHost: '127.0.0.1',
+      metricsToken: undefined,
       discord: undefined,
       slack: undefined,
     });
@@ -64,6 +66,17 @@ describe('parseConfig', () => {
     expect(list.join('\n')).toMatch(/PROVIDER must be nbpro, nbapi or offline/);
     expect(list.join('\n')).toMatch(/STARTING_CREDITS must be at least 0/);
     expect(list.join('\n')).toMatch(/SLACK_BOT_TOKEN must be a bot token starting with xoxb-/);
+  });
+
+  it('keeps the ops server private unless told otherwise, and checks its token', () => {
+    expect(parseConfig({ HTTP_HOST: '0.0.0.0', METRICS_TOKEN: 'a-long-enough-metrics-token' })).toMatchObject({
+      httpHost: '0.0.0.0',
+      metricsToken: 'a-long-enough-metrics-token',
+    });
+    expect(parseConfig({ HTTP_HOST: '::1' }).httpHost).toBe('::1');
+    const list = problems({ HTTP_HOST: 'http://0.0.0.0', METRICS_TOKEN: 'short' });
+    expect(list).toEqual([expect.stringMatching(/^HTTP_HOST must be an address to listen on/), expect.stringMatching(/^METRICS_TOKEN must be at least 16 characters/)]);
+    expect(problems({ METRICS_TOKEN: 'has spaces in the middle' })).toEqual([expect.stringMatching(/^METRICS_TOKEN must be printable/)]);
   });
 
   it('requires both Discord variables, and a Slack mode', () => {

@@ -65,6 +65,24 @@ describe('resolveRequest', () => {
     expect(resolveRequest(nbproStandard, defaultPriceTable, 'x', {}, 8).count).toBe(1);
   });
 
+  it('normalises the prompt, and refuses one with no real text once invisible characters are gone', () => {
+    const prompt = (text: string) => resolveRequest(nbapi, defaultPriceTable, text, {}, 0).prompt;
+    for (const invisible of ['\u200B', '\u200B\u200C\u200D\u2060\uFEFF', '\u0000\u0007\u001B\u007F\u0085\u009F', ' \t\r\n\u200D ', '\u3000\u00A0']) {
+      expect(refusal(() => prompt(invisible)), JSON.stringify(invisible)).toBe('Write a prompt: describe the image you want.');
+    }
+    expect(prompt('Cafe\u0301 \u200Bat\u2060 dawn\uFEFF')).toBe('Caf\u00E9 at dawn');
+    expect(prompt('a\u0007 red\u0000 kite\u009B')).toBe('a red kite');
+    expect(prompt('line one\r\nline two\ttabbed')).toBe('line one\nline two tabbed');
+    // Joiners that join something stay: emoji sequences, Persian and Indic spelling.
+    for (const kept of ['\u{1F469}\u200D\u{1F4BB} coding', '\u{1F3F3}\uFE0F\u200D\u{1F308} flag', '\u{1F469}\u{1F3FD}\u200D\u{1F4BB}', '\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645', '\u0915\u094D\u200D\u0937']) {
+      expect(prompt(kept)).toBe(kept);
+    }
+    // Stray joiners, at the edges or next to spaces, go.
+    expect(prompt('\u200Da cat\u200D \u200D\u200Dhat\u200C')).toBe('a cat hat');
+    // The length limit counts what is left.
+    expect(prompt(`${'\u200B'.repeat(5000)}short`)).toBe('short');
+  });
+
   it('refuses empty or huge prompts, unknown models and bad counts', () => {
     expect(refusal(() => resolveRequest(nbapi, defaultPriceTable, '   ', {}, 0))).toMatch(/Write a prompt/);
     expect(refusal(() => resolveRequest(nbapi, defaultPriceTable, 'x'.repeat(4001), {}, 0))).toMatch(/too long/);

@@ -108,6 +108,16 @@ describe('grant and set', () => {
     expect(rowCounts(db)).toEqual({ accounts: 0, ledger: 0, jobs: 0 });
   });
 
+  it('says an amount is too large, not too small, however many digits it has', () => {
+    const message = (fn: () => unknown) => (thrown(fn) as ValidationError).message;
+    for (const amount of [2e12, Number('12345678901234567890'), Number.MAX_VALUE, Number.POSITIVE_INFINITY]) {
+      expect(message(() => h.credits.grant('cli:alice', amount, admin)), String(amount)).toBe('The amount to grant is too large: at most 1,000,000,000,000 credits.');
+      expect(message(() => h.credits.set('cli:alice', amount, admin))).toMatch(/^The balance is too large/);
+    }
+    expect(message(() => h.credits.grant('cli:alice', 0, admin))).toMatch(/at least 1/);
+    expect(message(() => h.credits.grant('cli:alice', 1.5, admin))).toMatch(/whole number/);
+  });
+
   it.each([-1, 2.5, Number.NaN])('set refuses %s', (amount) => {
     expect(thrown(() => h.credits.set('cli:alice', amount, admin))).toMatchObject({ code: 'invalid_amount' });
   });

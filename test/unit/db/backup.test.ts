@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -25,6 +25,7 @@ describe('backupDatabase', () => {
     handles.push(db);
     createHarness(db).credits.grant('cli:alice', 7, { actor: 'cli:root' });
 
+    mkdirSync(join(dir, 'copies'));
     const { totalPages } = await backupDatabase(db, join(dir, 'copies', 'b.db'));
     expect(totalPages).toBeGreaterThan(0);
 
@@ -34,10 +35,14 @@ describe('backupDatabase', () => {
     expect(checkDatabase(copy).integrity).toBe('ok');
   });
 
-  it('refuses to write over the database itself', async () => {
+  it('refuses to write over the database or its companions, even through a link, and into a missing directory', async () => {
     const file = join(dir, 'live.db');
     const db = openDatabase(file);
     handles.push(db);
-    await expect(backupDatabase(db, file)).rejects.toMatchObject({ code: 'db_backup_same_file' });
+    symlinkSync(`${file}-wal`, join(dir, 'wal-link.db'));
+    for (const target of [file, `${file}-wal`, `${file}-shm`, join(dir, 'wal-link.db'), dir, join(dir, 'missing', 'b.db')]) {
+      await expect(backupDatabase(db, target), target).rejects.toMatchObject({ code: 'db_backup_refused' });
+    }
+    expect(existsSync(join(dir, 'missing'))).toBe(false);
   });
 });

@@ -21,3 +21,20 @@ describe('slack-manifest.yml', () => {
     }
   });
 });
+
+describe('README on Slack admins', () => {
+  const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  // Paragraphs and table rows, so a claim split over lines is read whole.
+  const passages = readme.split(/\n\s*\n|\n(?=\|)/).filter((p) => p.includes('SLACK_ADMIN_IDS'));
+
+  it('claims only what the Slack app does: admins delete results; credits are granted with the CLI', () => {
+    // The app registers no Slack command that moves credits.
+    expect(Object.values(SLACK_IDS.commands).sort()).toEqual(['/credits', '/imagine']);
+    expect(passages.length).toBeGreaterThan(0);
+    for (const passage of passages) {
+      expect(passage).not.toMatch(/SLACK_ADMIN_IDS`?\)?\s+(can|may)\s+(grant|set)/);
+      expect(passage).not.toMatch(/admin actions/);
+    }
+    expect(readme).toMatch(/Slack has no credit commands: grant/);
+  });
+});

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { Redeliver } from '../core/delivery/DeliveryService.js';
 import type { Facade } from '../core/facade/Facade.js';
 import type { Job } from '../core/model.js';
 import { Metrics } from '../ops/Metrics.js';
@@ -14,9 +15,9 @@ export interface App {
   readonly metrics: Metrics;
   /** The ops server's port once started (`HTTP_PORT`; 0 picks a free one), else undefined. */
   readonly opsPort: () => number | undefined;
-  /** Recovers interrupted jobs, connects every adapter, then tells owners of interrupted jobs. */
+  /** Recovers interrupted jobs, connects every adapter, re-delivers unposted results, then tells owners of released jobs. */
   start(): Promise<void>;
-  /** Stops taking jobs, lets running ones finish within the grace period, disconnects, closes the database. */
+  /** Stops taking jobs, lets running ones finish and post within the grace period in all, disconnects, closes the database. */
   stop(): Promise<void>;
 }
 
@@ -65,7 +66,9 @@ export function createApp(config: Config, deps: AppDeps): App {
       }
       const interrupted = core.generation.recoverInterrupted();
       await Promise.all(adapters.map((a) => a.start()));
-      await notifyOwners(adapters, interrupted, deps.logger);
+      // Results a previous process made but did not get posted go out now, with the bots' own tokens.
+      const undelivered = await core.generation.recoverDeliveries(redeliverTo(adapters));
+      await notifyOwners(adapters, [...interrupted, ...undelivered], deps.logger);
       // Jobs of a CLI process that died beside the bot are released once their lease runs out.
       sweep = setInterval(() => {
         void notifyOwners(adapters, core.generation.recoverInterrupted(), deps.logger);
@@ -75,9 +78,12 @@ export function createApp(config: Config, deps: AppDeps): App {
     stop() {
       stopped ??= (async () => {
         clearInterval(sweep);
-        // Adapters stay connected during the grace period so people who try get a "restarting" answer.
+        // SHUTDOWN_GRACE_SECONDS bounds the whole stop: running jobs, their uploads and the last
+        // messages. Adapters stay connected meanwhile so people who try get a "restarting" answer.
+        const deadline = performance.now() + config.shutdownGraceMs;
         await core.generation.shutdown(config.shutdownGraceMs);
-        const results = await Promise.allSettled([...adapters.map((a) => a.stop()), ops?.close()]);
+        const left = Math.max(0, deadline - performance.now());
+        const results = await Promise.allSettled([...adapters.map((a) => a.stop(left)), ops?.close()]);
         for (const r of results) if (r.status === 'rejected') deps.logger.warn({ err: r.reason }, 'did not stop cleanly');
         core.close();
       })();
@@ -94,10 +100,18 @@ async function notifyOwners(adapters: readonly ChatAdapter[], jobs: readonly Job
       const own = jobs.filter((j) => j.platform === adapter.platform);
       if (own.length === 0) return;
       try {
-        await adapter.notifyInterrupted(own);
+        await adapter.notifyReleased(own);
       } catch (error) {
         logger.warn({ err: error, platform: adapter.platform }, 'could not tell users about interrupted jobs');
       }
     }),
   );
+}
+
+/** Re-delivery through the adapter of the job's platform; a job of no running adapter is not delivered. */
+function redeliverTo(adapters: readonly ChatAdapter[]): Redeliver {
+  return async (job, images, account) => {
+    const adapter = adapters.find((a) => a.platform === job.platform);
+    return adapter ? adapter.redeliver(job, images, account) : 0;
+  };
 }

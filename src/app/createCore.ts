@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { Agent, type Dispatcher } from 'undici';
 import type { Config } from '../config.js';
@@ -20,6 +21,8 @@ import type { ImageProvider } from '../core/providers/types.js';
 import { JobService } from '../core/jobs/JobService.js';
 import type { Store } from '../core/storePorts.js';
 import { sqliteAdmin } from '../db/admin.js';
+import { FileSpool } from '../db/FileSpool.js';
+import { MemorySpool } from '../db/MemorySpool.js';
 import { openDatabase } from '../db/open.js';
 import { createSqliteStore } from '../db/store.js';
 
@@ -65,6 +68,11 @@ const MAX_OUTPUT_BYTES = 40 * 1024 * 1024;
 const DOWNLOAD_TIMEOUT_MS = 30_000;
 /** Waiting jobs one account may have. */
 const USER_QUEUE_LIMIT = 10;
+/**
+ * A job's lease: renewed every 15 s by the process running it, so a job whose process died is
+ * released by the bot's minute sweep (or the next CLI start) within two minutes.
+ */
+const JOB_LEASE_MS = 45_000;
 
 /** Reads and validates `PRICES_FILE`, or returns the defaults. */
 export function loadPrices(pricesFile: string | undefined): PriceTable {
@@ -89,6 +97,8 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   const catalog = catalogFor(config.provider.id, config.provider.id === 'nbpro' ? config.provider.plan : undefined);
   const clock = deps.clock ?? systemClock;
   const db = openDatabase(config.databasePath);
+  // Images waiting for the platform's confirmation, beside the database they are accounted in.
+  const spool = db.memory ? new MemorySpool() : new FileSpool(join(dirname(db.name), 'spool'));
   const store = createSqliteStore(db);
   const credits = new CreditService({ store, clock, startingCredits: config.startingCredits });
   const jobs = new JobService({ store, credits, clock });
@@ -107,6 +117,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     logger: deps.logger,
     ...(deps.observer ? { observer: deps.observer } : {}),
     dispatcher,
+    spool,
     limits: {
       providerConcurrency: config.providerConcurrency,
       userConcurrency: config.userConcurrency,
@@ -117,6 +128,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
       maxReferenceDownloadBytes: MAX_REFERENCE_DOWNLOAD_BYTES,
       maxOutputBytes: MAX_OUTPUT_BYTES,
       downloadTimeoutMs: DOWNLOAD_TIMEOUT_MS,
+      leaseMs: JOB_LEASE_MS,
     },
   });
   return {

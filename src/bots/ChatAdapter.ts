@@ -1,4 +1,5 @@
-import type { Job } from '../core/model.js';
+import type { OutputImage } from '../core/generation/types.js';
+import type { Account, Job } from '../core/model.js';
 import type { Platform } from '../core/vocabulary.js';
 
 /**
@@ -9,10 +10,22 @@ export interface ChatAdapter {
   readonly platform: Exclude<Platform, 'cli'>;
   /** Connects and begins handling events. Resolves once connected. */
   start(): Promise<void>;
-  /** Disconnects; safe to call twice. */
-  stop(): Promise<void>;
+  /**
+   * Disconnects, after letting messages still being sent go out for at most `graceMs` (or the
+   * adapter's own default); safe to call twice.
+   */
+  stop(graceMs?: number): Promise<void>;
   /** Whether the platform connection is up now (for /readyz). */
   isConnected(): boolean;
-  /** Best effort: tells the owners of these jobs (interrupted by a restart) that their credits came back. */
-  notifyInterrupted(jobs: readonly Job[]): Promise<void>;
+  /**
+   * Best effort: tells the owners of jobs recovery released (interrupted by a restart, or whose
+   * images could not be posted after one) that their credits came back; the text follows each job's
+   * `errorCode`.
+   */
+  notifyReleased(jobs: readonly Job[]): Promise<void>;
+  /**
+   * Posts a result a previous process made but did not get confirmed, to where the job was asked
+   * for, with the bot's own token. Resolves to the images the platform took; throws when it refused.
+   */
+  redeliver(job: Job, images: readonly OutputImage[], account: Account): Promise<number>;
 }

@@ -57,6 +57,8 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
     });
     if (!['generate', 'credits', 'jobs', 'db', 'discord'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
     core = createCore(config, { logger });
+    // Jobs of CLI processes that died (their lease ran out) give their credits back now, bot or no bot.
+    core.generation.recoverInterrupted('cli');
     const active = core;
     const onSignal = (): void => {
       // Ctrl-C mid-job: settle the job as interrupted so its credits come back, then leave.

@@ -36,6 +36,8 @@ export type JobFailureCode =
   | 'cancelled'
   /** The process stopped (restart, crash) before the job finished. */
   | 'interrupted'
+  /** The images were made, but the platform (or the file system) refused them: nothing charged. */
+  | 'undelivered'
   /** A bug: logged with its cause, told to the user as "something went wrong". */
   | 'internal';
 

@@ -6,7 +6,7 @@ import type { JobFailureCode } from './errorCodes.js';
 import type { Platform, ProviderId, Resolution } from './vocabulary.js';
 
 export type JobKind = 'imagine' | 'edit' | 'reroll' | 'upscale';
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+export type JobStatus = 'queued' | 'running' | 'delivering' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
 export type LedgerKind = 'starting' | 'grant' | 'adjust' | 'hold' | 'capture' | 'release';
 
 export interface Account {
@@ -86,11 +86,35 @@ export interface Job {
   readonly createdAt: number;
   readonly startedAt: number | null;
   readonly finishedAt: number | null;
+  /**
+   * Until when (epoch ms) the process running this unsettled job vouches for it; it renews the
+   * lease while alive, and recovery may take the job once it has run out. Null for chat jobs made
+   * before leases existed.
+   */
+  readonly leaseUntil: number | null;
 }
 
-/** Whether a job still holds its credits (queued or running). */
+/**
+ * Whether a job still holds its credits: queued, running, or delivering (its images exist but the
+ * platform has not confirmed them yet).
+ */
 export function isUnsettled(job: Pick<Job, 'status'>): boolean {
-  return job.status === 'queued' || job.status === 'running';
+  return job.status === 'queued' || job.status === 'running' || job.status === 'delivering';
+}
+
+/** What delivering some of a job's images charges, and the balance the account is left with. */
+export interface DeliveryCharge {
+  readonly credits: number;
+  readonly balance: number;
+}
+
+/**
+ * What settling an unsettled job with `delivered` images charges — `min(held, delivered × unitCost)`,
+ * the rest released — and the balance after. Adapters show it with a result they are about to post.
+ */
+export function deliveryCharge(job: Pick<Job, 'held' | 'unitCost'>, account: Pick<Account, 'balance'>, delivered: number): DeliveryCharge {
+  const credits = Math.min(job.held, delivered * job.unitCost);
+  return { credits, balance: account.balance + job.held - credits };
 }
 
 /** What a job costs its account: the credits held while it runs, those captured once settled. */

@@ -38,9 +38,16 @@ export interface JobStore {
   findByIdempotencyKey(key: string): Job | undefined;
   /** queued → running; the job as changed, or undefined when it was not queued (cancelled, settled). */
   markRunning(id: string, at: number): Job | undefined;
+  /**
+   * running → delivering, recording what was produced; the job as changed, or undefined when it was
+   * not running (settled by another process meanwhile).
+   */
+  markDelivering(id: string, outputs: readonly StoredOutput[]): Job | undefined;
+  /** Moves the lease of these unsettled jobs to `until` (settled ones are left alone). */
+  renewLeases(ids: readonly string[], until: number): void;
   /** Writes the settlement and sets held to 0; false when the job had already settled. */
   settle(id: string, settlement: JobSettlement): boolean;
-  /** Queued and running jobs, oldest first. */
+  /** Queued, running and delivering jobs, oldest first. */
   unsettled(): Job[];
   /** Newest first. */
   list(filter: { accountKey?: string; limit: number }): Job[];

@@ -24,6 +24,7 @@ export const JOB_FAILURE_TEXT = {
   no_output: 'The image service returned no images.',
   cancelled: 'Cancelled before it started.',
   interrupted: 'The bot restarted before this job finished.',
+  undelivered: 'The image could not be posted here, so nothing was charged for it.',
   internal: 'Something went wrong on our side.',
 } as const satisfies Partial<Record<JobFailureCode, string>>;
 
@@ -51,6 +52,16 @@ export function refundText(refunded: number, balance?: number): string {
  */
 export function interruptedNotice(quotedPrompt: string, refunded: number): string {
   return [`The bot restarted before your image ${quotedPrompt} was finished.`, refundText(refunded), 'Please ask again.'].filter(Boolean).join(' ');
+}
+
+/**
+ * Told to the owner of a job that recovery settled without a result (a restart interrupted it, or
+ * its images could not be posted after all), after the fact.
+ * @param quotedPrompt - the prompt as the platform quotes it (escaped, shortened).
+ */
+export function releasedNotice(job: Pick<Job, 'errorCode' | 'cost'>, quotedPrompt: string): string {
+  if (job.errorCode !== 'undelivered') return interruptedNotice(quotedPrompt, job.cost);
+  return [`Your image ${quotedPrompt} was made, but it could not be posted here, so nothing was charged for it.`, refundText(job.cost)].filter(Boolean).join(' ');
 }
 
 /** What a job cost its account, in words: "4 credits", "4 credits held", "nothing charged". */

@@ -29,6 +29,7 @@ interface JobRow {
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
+  lease_until: number | null;
 }
 
 /** The row ↔ object mappers: adding a column touches these two functions and the row type. */
@@ -55,6 +56,7 @@ function toRow(job: Job): JobRow {
     created_at: job.createdAt,
     started_at: job.startedAt,
     finished_at: job.finishedAt,
+    lease_until: job.leaseUntil,
   };
 }
 
@@ -81,6 +83,7 @@ function toJob(row: JobRow): Job {
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    leaseUntil: row.lease_until,
   };
 }
 
@@ -88,7 +91,7 @@ function toJob(row: JobRow): Job {
 const COLUMNS = [
   'id', 'idempotency_key', 'account_key', 'platform', 'destination', 'kind', 'parent_id', 'request', 'provider',
   'model', 'unit_cost', 'cost', 'held', 'captured', 'status', 'error_code', 'error_message', 'outputs',
-  'created_at', 'started_at', 'finished_at',
+  'created_at', 'started_at', 'finished_at', 'lease_until',
 ] as const satisfies readonly (keyof JobRow)[];
 const ALL = columnList(COLUMNS);
 
@@ -100,13 +103,15 @@ export const jobSql = {
   find: `SELECT ${ALL} FROM jobs WHERE id = @id`,
   findByIdempotencyKey: `SELECT ${ALL} FROM jobs WHERE idempotency_key = @key`,
   markRunning: `UPDATE jobs SET status = 'running', started_at = @at WHERE id = @id AND status = 'queued' RETURNING ${ALL}`,
+  markDelivering: `UPDATE jobs SET status = 'delivering', outputs = @outputs WHERE id = @id AND status = 'running' RETURNING ${ALL}`,
+  renewLease: `UPDATE jobs SET lease_until = @until WHERE id = @id AND status IN ('queued', 'running', 'delivering')`,
   // The status guard makes settlement exactly-once even if a caller skipped its own check.
   settle:
     'UPDATE jobs SET status = @status, held = 0, captured = @captured, error_code = @error_code, ' +
-    "error_message = @error_message, outputs = @outputs, finished_at = @finished_at WHERE id = @id AND status IN ('queued', 'running')",
-  // Queued and running jobs, oldest first, from the partial index jobs_unsettled: the WHERE repeats
-  // the index's condition word for word, which is what lets SQLite use it.
-  unsettled: `SELECT ${ALL} FROM jobs WHERE status IN ('queued', 'running') ORDER BY created_at, rowid`,
+    "error_message = @error_message, outputs = @outputs, finished_at = @finished_at WHERE id = @id AND status IN ('queued', 'running', 'delivering')",
+  // Unsettled jobs, oldest first, from the partial index jobs_unsettled: the WHERE repeats the
+  // index's condition word for word, which is what lets SQLite use it.
+  unsettled: `SELECT ${ALL} FROM jobs WHERE status IN ('queued', 'running', 'delivering') ORDER BY created_at, rowid`,
   // Newest first is insertion order: rowids only grow.
   listByAccount: `SELECT ${ALL} FROM jobs WHERE account_key = @accountKey ORDER BY rowid DESC LIMIT @limit`,
   list: `SELECT ${ALL} FROM jobs ORDER BY rowid DESC LIMIT @limit`,
@@ -118,6 +123,8 @@ export class JobRepository implements JobStore {
   readonly #find;
   readonly #findByIdempotencyKey;
   readonly #markRunning;
+  readonly #markDelivering;
+  readonly #renewLease;
   readonly #settle;
   readonly #unsettled;
   readonly #listByAccount;
@@ -128,6 +135,8 @@ export class JobRepository implements JobStore {
     this.#find = db.prepare<[{ id: string }], JobRow>(jobSql.find);
     this.#findByIdempotencyKey = db.prepare<[{ key: string }], JobRow>(jobSql.findByIdempotencyKey);
     this.#markRunning = db.prepare<[{ id: string; at: number }], JobRow>(jobSql.markRunning);
+    this.#markDelivering = db.prepare<[{ id: string; outputs: string }], JobRow>(jobSql.markDelivering);
+    this.#renewLease = db.prepare<[{ id: string; until: number }]>(jobSql.renewLease);
     this.#settle = db.prepare<[SettleParams]>(jobSql.settle);
     this.#unsettled = db.prepare<[], JobRow>(jobSql.unsettled);
     this.#listByAccount = db.prepare<[{ accountKey: string; limit: number }], JobRow>(jobSql.listByAccount);
@@ -153,6 +162,15 @@ export class JobRepository implements JobStore {
   markRunning(id: string, at: number): Job | undefined {
     const row = this.#markRunning.get({ id, at });
     return row && toJob(row);
+  }
+
+  markDelivering(id: string, outputs: readonly StoredOutput[]): Job | undefined {
+    const row = this.#markDelivering.get({ id, outputs: writeJson(outputs) });
+    return row && toJob(row);
+  }
+
+  renewLeases(ids: readonly string[], until: number): void {
+    for (const id of ids) this.#renewLease.run({ id, until });
   }
 
   settle(id: string, settlement: JobSettlement): boolean {

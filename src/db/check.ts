@@ -9,7 +9,7 @@ const ACCOUNT_MISMATCHES = `
   LEFT JOIN (SELECT account_key, SUM(delta) AS delta, SUM(held_delta) AS held_delta
              FROM ledger GROUP BY account_key) l ON l.account_key = a.key
   LEFT JOIN (SELECT account_key, SUM(held) AS held
-             FROM jobs WHERE status IN ('queued', 'running') GROUP BY account_key) j ON j.account_key = a.key
+             FROM jobs WHERE status IN ('queued', 'running', 'delivering') GROUP BY account_key) j ON j.account_key = a.key
   WHERE a.balance <> COALESCE(l.delta, 0) OR a.held <> COALESCE(l.held_delta, 0) OR a.held <> COALESCE(j.held, 0)
   ORDER BY a.key`;
 

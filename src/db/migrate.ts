@@ -40,7 +40,11 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = M
   const from = schemaVersion(db);
   const applied: string[] = [];
   for (const migration of migrations.slice(from)) {
-    const ran = db
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    if (migration.foreignKeysOff) db.pragma('foreign_keys = OFF');
+    let ran: boolean;
+    try {
+      ran = db
       .transaction(() => {
         // Another process may have migrated while this one waited for the write lock.
         if (schemaVersion(db) >= migration.version) return false;
@@ -52,6 +56,9 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = M
         return true;
       })
       .immediate();
+    } finally {
+      if (migration.foreignKeysOff) db.pragma(`foreign_keys = ${foreignKeys}`);
+    }
     if (ran) applied.push(`${String(migration.version).padStart(4, '0')}_${migration.name}`);
   }
   return { from, to: schemaVersion(db), applied };

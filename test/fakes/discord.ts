@@ -92,6 +92,14 @@ interface Waiter {
 }
 
 const WAIT_LIMIT_MS = 15_000;
+/** Discord's upload limit for a bot in a guild without boosts (per file). */
+const UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
+
+/** How the fake refuses uploads when told to (see {@link FakeDiscord.refuseUploads}). */
+const UPLOAD_REFUSALS = {
+  forbidden: [403, { message: 'Missing Permissions', code: 50013 }],
+  too_large: [413, { message: 'Request entity too large', code: 40005 }],
+} as const;
 
 export class FakeDiscord {
   readonly token: string;
@@ -109,6 +117,9 @@ export class FakeDiscord {
   readonly #interactions = new Map<string, InteractionState>();
   readonly #commands = new Map<string, JsonObject[]>();
   readonly #users = new Map<string, APIUser>();
+  #uploadRefusal: keyof typeof UPLOAD_REFUSALS | undefined;
+  /** Per-file upload limit; a larger file is answered 413 / 40005 as Discord does. */
+  uploadLimitBytes = UPLOAD_LIMIT_BYTES;
 
   private constructor(server: Server, token: string) {
     this.#server = server;
@@ -131,7 +142,7 @@ export class FakeDiscord {
         guild_join_requests: [],
         geo_ordered_rtc_regions: [],
       }),
-      guilds: () => [guildObject(this.guildId, this.user('owner').id, [...this.#channels.values()])],
+      guilds: () => [guildObject(this.guildId, this.user('owner').id, [...this.#channels.values()].filter((c) => c.type !== 1))],
     });
     server.on('upgrade', (request, socket, head) => this.#gateway.upgrade(request, socket, head));
     server.on('request', (req, res) => this.#onRequest(req, res));
@@ -235,6 +246,19 @@ export class FakeDiscord {
   /** Registered commands (guild commands when `guildId` is given). */
   commands(guildId?: string): JsonObject[] {
     return this.#commands.get(guildId ?? 'global') ?? [];
+  }
+
+  /**
+   * From now on, every request that uploads files is refused — `forbidden` (403 / 50013, the bot
+   * lost its permission) or `too_large` (413 / 40005) — until called with `undefined`.
+   */
+  refuseUploads(how: keyof typeof UPLOAD_REFUSALS | undefined): void {
+    this.#uploadRefusal = how;
+  }
+
+  /** The direct-message channel the bot opened with this user, if any. */
+  dmChannelOf(userId: string): string | undefined {
+    return [...this.#channels.values()].find((c) => c.type === 1 && (c.recipients as APIUser[])[0]?.id === userId)?.id as string | undefined;
   }
 
   /** Every interaction token ran past its 15 minutes: webhook calls now fail with 401 / 50027. */
@@ -443,6 +467,10 @@ export class FakeDiscord {
   }
 
   #route(r: DiscordRequest): [number, unknown] {
+    if (r.files.length > 0) {
+      if (this.#uploadRefusal) return [...UPLOAD_REFUSALS[this.#uploadRefusal]];
+      if (r.files.some((f) => f.bytes.length > this.uploadLimitBytes)) return [...UPLOAD_REFUSALS.too_large];
+    }
     const p = r.route.split('/').filter(Boolean);
     const key = `${r.method} ${p.join('/')}`;
     if (p[0] === 'interactions' && p[3] === 'callback' && r.method === 'POST') return this.#callback(p[1]!, p[2]!, r);
@@ -459,9 +487,21 @@ export class FakeDiscord {
       ];
     }
     if (key === 'GET users/@me') return [200, this.botUser];
+    if (key === 'POST users/@me/channels') return this.#openDm(r);
     if (p[0] === 'applications' && p[1] === this.applicationId) return this.#commandsRoute(p, r);
     if (p[0] === 'channels' && p[1] !== undefined) return this.#channelRoute(p[1], p.slice(2), r);
     return [404, { message: '404: Not Found', code: 0 }];
+  }
+
+  #openDm(r: DiscordRequest): [number, unknown] {
+    const id = (r.body as JsonObject | undefined)?.recipient_id;
+    const recipient = typeof id === 'string' ? this.#users.get(id) : undefined;
+    if (!recipient) return [400, { message: 'Invalid Recipient(s)', code: 50033 }];
+    const existing = this.dmChannelOf(recipient.id);
+    if (existing) return [200, this.#channels.get(existing)];
+    const channel: JsonObject = { id: snowflake(), type: 1, last_message_id: null, recipients: [recipient] };
+    this.#channels.set(channel.id as string, channel);
+    return [200, channel];
   }
 
   #commandsRoute(p: string[], r: DiscordRequest): [number, unknown] {

@@ -54,13 +54,28 @@ export function intent(overrides: Partial<GenerationIntent> = {}): GenerationInt
   };
 }
 
-/** Submits and resolves with the job's final event, plus every event seen. */
-export function submitAndWait(core: Core, i: GenerationIntent): Promise<{ final: JobEvent; events: JobEvent[] }> {
+type Ready = Extract<JobEvent, { type: 'ready' }>;
+
+/**
+ * Submits and resolves with the job's final event, every event seen and the images it produced.
+ * @param deliver - answers the `ready` event, as an adapter would after posting; by default every
+ *   image is confirmed delivered.
+ */
+export function submitAndWait(
+  core: Core,
+  i: GenerationIntent,
+  deliver: (event: Ready) => void = (event) => event.delivery.confirm(event.images.length),
+): Promise<{ final: JobEvent; events: JobEvent[]; images: Ready['images'] }> {
   return new Promise((resolve, reject) => {
     const events: JobEvent[] = [];
+    let images: Ready['images'] = [];
     const outcome = core.generation.submit(i, (event) => {
       events.push(event);
-      if (event.type === 'succeeded' || event.type === 'failed') resolve({ final: event, events });
+      if (event.type === 'ready') {
+        images = event.images;
+        deliver(event);
+      }
+      if (event.type === 'succeeded' || event.type === 'failed') resolve({ final: event, events, images });
     });
     if (!outcome.ok) reject(new Error(`refused: ${outcome.refusal.code}: ${outcome.refusal.message}`));
   });

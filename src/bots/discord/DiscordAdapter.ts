@@ -1,21 +1,19 @@
-import { Client, escapeMarkdown, Events, GatewayIntentBits, type Interaction } from 'discord.js';
+import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
 import type { Logger } from 'pino';
 import type { ChatAdapter } from '../ChatAdapter.js';
 import type { DiscordConfig } from '../../config.js';
-import type { Job } from '../../core/model.js';
+import type { OutputImage } from '../../core/generation/types.js';
+import type { Account, Job } from '../../core/model.js';
 import { buildCommands } from './commands/buildCommands.js';
 import type { DiscordContext, DiscordCore } from './DiscordContext.js';
 import { handleSafely } from './interactions/handleSafely.js';
-import { destinationOf } from './interactions/requester.js';
-import { restChannelPoster, type ChannelPoster } from './jobs/channelPoster.js';
+import { AfterRestart } from './jobs/AfterRestart.js';
+import { restChannelPoster, restDirectPoster } from './jobs/channelPoster.js';
 import { Presenters } from './jobs/Presenters.js';
 import { describeError } from './logSafe.js';
 import { PendingForms } from './PendingForms.js';
 import { registerCommands } from './registration/registerCommands.js';
 import { makeRequest } from './restRequest.js';
-import { interruptedText } from './render/statusText.js';
-import { textMessage } from './render/OutgoingMessage.js';
-import { truncate } from '../../core/text/truncate.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 
 export interface DiscordAdapterOptions {
@@ -30,7 +28,7 @@ export interface DiscordAdapterOptions {
    */
   readonly restTimeoutMs?: number;
   /**
-   * How long `stop()` waits for results still being sent.
+   * How long `stop()` waits for results still being sent, when not told.
    * @defaultValue 10 000
    */
   readonly drainMs?: number;
@@ -47,7 +45,7 @@ export class DiscordAdapter implements ChatAdapter {
   readonly #logger: Logger;
   readonly #forms: PendingForms;
   readonly #presenters: Presenters;
-  readonly #post: ChannelPoster;
+  readonly #afterRestart: AfterRestart;
   readonly #adminIds: ReadonlySet<string>;
   #stopped: Promise<void> | undefined;
 
@@ -60,10 +58,12 @@ export class DiscordAdapter implements ChatAdapter {
       rest: { api: options.config.apiUrl, timeout: options.restTimeoutMs ?? 60_000, makeRequest },
       allowedMentions: { parse: [], repliedUser: false },
     });
-    this.#post = restChannelPoster(this.#client.rest);
+    const postToChannel = restChannelPoster(this.#client.rest);
+    const postToUser = restDirectPoster(this.#client.rest);
     this.#forms = new PendingForms(clock);
     this.#adminIds = new Set(options.config.adminIds);
-    this.#presenters = new Presenters({ clock, core: options.core, postToChannel: this.#post, logger: this.#logger });
+    this.#presenters = new Presenters({ clock, core: options.core, postToChannel, postToUser, logger: this.#logger });
+    this.#afterRestart = new AfterRestart({ core: options.core, postToChannel, postToUser, logger: this.#logger });
     this.#client.on(Events.InteractionCreate, (interaction) => {
       void handleSafely(this.#contextFor(interaction), interaction);
     });
@@ -84,9 +84,9 @@ export class DiscordAdapter implements ChatAdapter {
     this.#logger.info({ user: this.#client.user?.tag, guilds: this.#client.guilds.cache.size }, 'discord bot connected');
   }
 
-  stop(): Promise<void> {
+  stop(graceMs?: number): Promise<void> {
     this.#stopped ??= (async () => {
-      await this.#presenters.drain(this.#options.drainMs ?? 10_000);
+      await this.#presenters.drain(graceMs ?? this.#options.drainMs ?? 10_000);
       await this.#client.destroy();
     })();
     return this.#stopped;
@@ -96,19 +96,12 @@ export class DiscordAdapter implements ChatAdapter {
     return this.#client.isReady();
   }
 
-  /** Tells each owner in the job's channel; best effort, one message per job. */
-  async notifyInterrupted(jobs: readonly Job[]): Promise<void> {
-    await Promise.all(
-      jobs.map(async (job) => {
-        const { channelId, userId } = destinationOf(job.destination);
-        if (!channelId || !userId) return;
-        try {
-          await this.#post(channelId, textMessage(interruptedText(userId, escapeMarkdown(truncate(job.request.prompt, 100)), job.cost), userId));
-        } catch (error) {
-          this.#logger.warn({ jobId: job.id, err: describeError(error) }, 'could not tell a user about an interrupted job');
-        }
-      }),
-    );
+  notifyReleased(jobs: readonly Job[]): Promise<void> {
+    return this.#afterRestart.notifyReleased(jobs);
+  }
+
+  redeliver(job: Job, images: readonly OutputImage[], account: Account): Promise<number> {
+    return this.#afterRestart.redeliver(job, images, account);
   }
 
   #contextFor(interaction: Interaction): DiscordContext {

@@ -4,7 +4,8 @@ import type { ChatAdapter } from '../ChatAdapter.js';
 import type { SlackConfig } from '../../config.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 import { AppError } from '../../core/errors.js';
-import type { Job } from '../../core/model.js';
+import type { OutputImage } from '../../core/generation/types.js';
+import type { Account, Job } from '../../core/model.js';
 import { boltLogger } from './boltLogger.js';
 import { buildBoltTransport, type BoltTransport } from './buildBoltApp.js';
 import { ChannelAccess } from './ChannelAccess.js';
@@ -92,14 +93,16 @@ export class SlackAdapter implements ChatAdapter {
     this.#log.info({ mode: config.mode, bot: auth.name, url: this.#transport.eventsUrl() }, 'Slack app connected');
   }
 
-  stop(): Promise<void> {
+  stop(graceMs?: number): Promise<void> {
     this.#stopping ??= (async () => {
       this.#unsubscribe?.();
       // Handlers still answering and results still uploading finish first (each call has a timeout),
       // while the connection is up to carry their acks; anything that slipped in meanwhile, after.
-      await this.#inflight.drain();
+      // With a grace, no longer than that in all.
+      const deadline = graceMs === undefined ? undefined : performance.now() + graceMs;
+      await this.#inflight.drain(deadline);
       await this.#transport?.stop();
-      await this.#inflight.drain();
+      await this.#inflight.drain(deadline);
     })();
     return this.#stopping;
   }
@@ -113,8 +116,13 @@ export class SlackAdapter implements ChatAdapter {
     return this.#transport?.eventsUrl();
   }
 
-  async notifyInterrupted(jobs: readonly Job[]): Promise<void> {
-    await this.#delivery?.notifyInterrupted(jobs);
+  async notifyReleased(jobs: readonly Job[]): Promise<void> {
+    await this.#delivery?.notifyReleased(jobs);
+  }
+
+  async redeliver(job: Job, images: readonly OutputImage[], account: Account): Promise<number> {
+    if (!this.#delivery) return 0;
+    return this.#delivery.redeliver(job, images, account);
   }
 
   #clientOptions(quick: boolean): webApi.WebClientOptions {

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { AppError, ValidationError } from '../errors.js';
-import { isUnsettled, type Account, type Job, type LedgerEntry, type NewLedgerEntry } from '../model.js';
+import { deliveryCharge, isUnsettled, type Account, type Job, type LedgerEntry, type NewLedgerEntry } from '../model.js';
 import type { JobSettlement, Store } from '../storePorts.js';
 import type { Platform } from '../vocabulary.js';
 import { platformOf, requirePlatform } from './accountKey.js';
@@ -136,6 +136,7 @@ export class CreditService {
         createdAt: input.createdAt ?? this.#clock.now(),
         startedAt: null,
         finishedAt: null,
+        leaseUntil: input.leaseUntil ?? null,
       };
       // The job row first: the ledger row references it.
       this.#store.jobs.insert(job);
@@ -147,7 +148,7 @@ export class CreditService {
   }
 
   /**
-   * Settles a queued or running job exactly once: captures `min(held, delivered × unitCost)`, releases
+   * Settles an unsettled job (queued, running or delivering) exactly once: captures `min(held, delivered × unitCost)`, releases
    * the rest to the balance, and records status, error, outputs and finish time. A second call returns
    * `{ settled: false }` and changes nothing.
    * @throws AppError `job_not_found`
@@ -202,7 +203,7 @@ export class CreditService {
 
   #settle(job: Job, input: SettleInput): SettleResult {
     const empty = input.status === 'succeeded' && input.delivered === 0;
-    const captured = Math.min(job.held, input.delivered * job.unitCost);
+    const captured = deliveryCharge(job, { balance: 0 }, input.delivered).credits;
     const released = job.held - captured;
     const settlement: JobSettlement = {
       status: empty ? 'failed' : input.status,

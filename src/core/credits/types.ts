@@ -28,7 +28,9 @@ export interface AdminAction {
  * A job to hold credits for: a {@link NewJob} whose `held` is the cost and whose `status` is `queued`.
  * `cost` must be `unitCost × request.count`.
  */
-export type HoldInput = Omit<NewJob, 'id' | 'platform' | 'held' | 'status' | 'createdAt' | 'parentId'> & {
+export type HoldInput = Omit<NewJob, 'id' | 'platform' | 'held' | 'status' | 'createdAt' | 'parentId' | 'leaseUntil'> & {
+  /** Until when the holding process vouches for the job. @defaultValue null */
+  readonly leaseUntil?: number | null;
   /** @defaultValue a new id from {@link CreditServiceOptions.newId} */
   readonly id?: string;
   /** Must match the account key's prefix. @defaultValue the key's platform */

@@ -4,11 +4,14 @@ import type { Catalog } from '../catalog/types.js';
 import type { Clock } from '../clock.js';
 import type { CreditService } from '../credits/CreditService.js';
 import type { SettleResult } from '../credits/types.js';
+import { DeliveryService, type Redeliver } from '../delivery/DeliveryService.js';
+import type { ImageSpool } from '../delivery/ImageSpool.js';
 import type { JobFailureCode } from '../errorCodes.js';
 import { AppError, ImageError, ProviderError, ValidationError } from '../errors.js';
 import { describeFailure, insufficientCreditsText, JOB_FAILURE_TEXT, REFUSAL_TEXT } from '../userText.js';
 import type { JobService } from '../jobs/JobService.js';
-import type { Account, Job, StoredOutput } from '../model.js';
+import { LeaseKeeper } from '../jobs/LeaseKeeper.js';
+import type { Account, Job } from '../model.js';
 import type { PriceTable } from '../pricing/defaultPrices.js';
 import type { RetryPolicy } from '../providers/retry.js';
 import type { ImageProvider } from '../providers/types.js';
@@ -39,6 +42,8 @@ export interface GenerationLimits {
   readonly maxOutputBytes: number;
   /** Per image download. */
   readonly downloadTimeoutMs: number;
+  /** How long a job's lease lasts without renewal (see {@link LeaseKeeper}). */
+  readonly leaseMs: number;
 }
 
 export interface GenerationServiceOptions {
@@ -51,6 +56,8 @@ export interface GenerationServiceOptions {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly observer?: GenerationObserver;
+  /** Where produced images wait for the platform's confirmation. */
+  readonly spool: ImageSpool;
   /** For image downloads; tests pass one that reaches their fake servers. */
   readonly dispatcher?: Dispatcher;
 }
@@ -63,6 +70,8 @@ interface Pending {
   readonly controller: AbortController;
   /** The place last told to listeners; undefined until the job was announced as queued. */
   position: number | undefined;
+  /** Its images were offered to the deliverer; the delivery service settles it. */
+  delivering?: boolean;
 }
 
 /** What a run produced: the images that came back, and why the others did not. */
@@ -73,8 +82,9 @@ interface Produced {
 
 /**
  * The product's heart (DESIGN §3 steps 2–8): validates and prices a request, holds its credits,
- * queues it, runs it at the provider, downloads the results and settles the credits exactly once.
- * Adapters call it through the facade and render the {@link JobEvent}s.
+ * queues it, runs it at the provider, downloads the results and hands them to the
+ * {@link DeliveryService}, which settles the credits once the platform confirmed them. Adapters call
+ * it through the facade and render the {@link JobEvent}s.
  */
 export class GenerationService {
   readonly catalog: Catalog;
@@ -83,6 +93,8 @@ export class GenerationService {
   readonly #scheduler: Scheduler;
   readonly #runner: ProviderRunner;
   readonly #events: JobEvents;
+  readonly #delivery: DeliveryService;
+  readonly #leases: LeaseKeeper;
   readonly #pending = new Map<string, Pending>();
   #closing = false;
 
@@ -91,7 +103,16 @@ export class GenerationService {
     this.catalog = options.catalog;
     this.#observer = options.observer ?? nullObserver;
     this.#events = new JobEvents(options.logger);
+    this.#delivery = new DeliveryService({
+      credits: options.credits,
+      jobs: options.jobs,
+      spool: options.spool,
+      events: this.#events,
+      observer: this.#observer,
+      onSettled: (jobId) => this.#forget(jobId),
+    });
     const { limits } = options;
+    this.#leases = new LeaseKeeper({ jobs: options.jobs, clock: options.clock, leaseMs: limits.leaseMs, held: () => [...this.#pending.keys()], logger: options.logger });
     this.#runner = new ProviderRunner({
       provider: options.provider,
       catalog: options.catalog,
@@ -112,15 +133,6 @@ export class GenerationService {
       },
       { onPosition: (id, position) => this.#onPosition(id, position) },
     );
-  }
-
-  /**
-   * The longest a CLI job can live: every image's provider calls one after another, each attempt
-   * to its timeout, plus ten minutes for downloads and settling. A CLI process runs its one job at once.
-   */
-  get cliJobLeaseMs(): number {
-    const { providerTimeoutMs, retry } = this.#o.limits;
-    return this.catalog.maxCount * providerTimeoutMs * (retry.retries + 1) + 10 * 60_000;
   }
 
   /** Jobs waiting to start. */
@@ -166,26 +178,52 @@ export class GenerationService {
   }
 
   /**
-   * Recovery, run by the bot at start-up and then every minute: jobs a dead process left queued or
-   * running are failed as `interrupted` and their holds released; returns them so adapters can tell
-   * their owners. Chat jobs belong to the bot, so any this process is not running are orphans. CLI
-   * jobs belong to `nano-imagine generate` processes running beside it: they are taken only once
-   * older than any live job can be ({@link cliJobLeaseMs}), i.e. when their process died.
+   * Recovery of queued and running jobs a dead process left behind: they are failed as
+   * `interrupted` (a delivering CLI job as `undelivered`) and their holds released; returns them so
+   * adapters can tell their owners. Chat jobs belong to the bot, so with `scope: 'all'` (the bot)
+   * any this process does not hold is an orphan — except delivering ones, which
+   * {@link recoverDeliveries} delivers. CLI jobs belong to `nano-imagine generate` processes: they
+   * are taken once their lease ran out, i.e. their process died. `scope: 'cli'` (a CLI start) takes
+   * only those.
    */
-  recoverInterrupted(): Job[] {
-    const oldestLiveCliJob = this.#o.clock.now() - this.cliJobLeaseMs;
-    const jobs = this.#o.jobs.recoverInterrupted(
-      (job) => !this.#pending.has(job.id) && (job.platform !== 'cli' || job.createdAt < oldestLiveCliJob),
-    );
+  recoverInterrupted(scope: 'all' | 'cli' = 'all'): Job[] {
+    const now = this.#o.clock.now();
+    const jobs = this.#o.jobs.recoverInterrupted((job) => {
+      if (this.#pending.has(job.id)) return false;
+      if (job.platform === 'cli') return (job.leaseUntil ?? 0) < now;
+      return scope === 'all' && job.status !== 'delivering';
+    });
     for (const job of jobs) {
-      this.#jobLog(job).warn({ status: 'interrupted', errorCode: 'interrupted', released: job.cost }, 'job interrupted by restart');
+      this.#jobLog(job).warn({ status: job.status, errorCode: job.errorCode, released: job.cost }, 'job interrupted by restart');
     }
     return jobs;
   }
 
   /**
-   * Stops taking jobs, lets running ones finish within `graceMs`, then aborts what is left; every
-   * unfinished job is settled as `interrupted` with its hold released.
+   * Delivers what a dead bot process left `delivering`, from the spool, through `redeliver`
+   * (the adapters, connected by then); captures what the platform took and releases the rest.
+   * Leftover spool folders of settled jobs are removed. Returns the jobs released undelivered.
+   */
+  async recoverDeliveries(redeliver: Redeliver): Promise<Job[]> {
+    const unsettled = this.#o.jobs.unsettled();
+    const orphans = unsettled.filter((job) => job.status === 'delivering' && job.platform !== 'cli' && !this.#pending.has(job.id));
+    const released = await this.#delivery.recover(orphans, redeliver, this.#o.logger);
+    const delivering = new Set(this.#o.jobs.unsettled().filter((j) => j.status === 'delivering').map((j) => j.id));
+    await this.#delivery.sweepSpool((jobId) => delivering.has(jobId));
+    return released;
+  }
+
+  /** Resolves once every job taken so far has run and its delivery was answered (or left at a shutdown). */
+  async settled(): Promise<void> {
+    await this.#scheduler.idle();
+    await this.#delivery.idle();
+  }
+
+  /**
+   * Stops taking jobs and lets running jobs finish and deliver within `graceMs` in all. At the
+   * deadline, jobs still at the provider are aborted and settled as `interrupted` (holds released);
+   * deliveries still in flight are left `delivering`, their images in the spool, for the next start
+   * to deliver — so a result is either posted and charged, or never charged.
    */
   async shutdown(graceMs: number): Promise<void> {
     this.#closing = true;
@@ -195,15 +233,19 @@ export class GenerationService {
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), graceMs);
     });
-    const outcome = await Promise.race([this.#scheduler.idle().then(() => 'idle' as const), timedOut]);
+    const settledAll = this.settled().then(() => 'idle' as const);
+    const outcome = await Promise.race([settledAll, timedOut]);
     clearTimeout(timer);
     if (outcome === 'timeout') {
+      const left = this.#delivery.abandon();
+      if (left.length > 0) this.#o.logger.warn({ jobs: left.length }, 'shutdown deadline: deliveries left for the next start');
       for (const [id, pending] of this.#pending) {
+        if (pending.delivering) continue;
         pending.controller.abort(new AppError('interrupted', 'Shutting down'));
         this.#end(id, 'interrupted');
       }
-      await this.#scheduler.idle();
     }
+    this.#leases.stop();
   }
 
   /** Validates the request against the catalog and what the platform declared of its attachments. */
@@ -241,6 +283,7 @@ export class GenerationService {
       unitCost: request.unitCost,
       cost: request.cost,
       createdAt: this.#o.clock.now(),
+      leaseUntil: this.#leases.leaseUntil(),
     });
     if (held.ok) return held;
     const message = insufficientCreditsText(held.cost, held.balance);
@@ -250,6 +293,7 @@ export class GenerationService {
   #enqueue(pending: Pending, listener: JobListener | undefined): SubmitOutcome {
     const { job } = pending;
     this.#pending.set(job.id, pending);
+    this.#leases.start();
     this.#events.listen(job.id, listener);
     const queued = this.#scheduler.enqueue(job.id, job.accountKey, () => this.#run(pending));
     if (!queued.ok) {
@@ -285,8 +329,26 @@ export class GenerationService {
     const produced = await this.#produce(pending, log);
     if (pending.controller.signal.aborted) return; // Shutdown settled this job as interrupted already.
     const durationMs = Math.round(performance.now() - started);
-    if (produced.images.length > 0) this.#succeed(job, produced.images, durationMs, log);
+    if (produced.images.length > 0) await this.#offer(pending, job, produced.images, durationMs, log);
     else this.#fail(job, produced.failure, durationMs, log);
+  }
+
+  /** Hands the images to the deliverer; the job settles when it answers. */
+  async #offer(pending: Pending, job: Job, images: readonly OutputImage[], durationMs: number, log: Logger): Promise<void> {
+    pending.delivering = true;
+    let offered: boolean;
+    try {
+      offered = await this.#delivery.offer(job, images, durationMs, log);
+    } catch (error) {
+      // The images could not be kept (disk full, spool not writable): nothing is charged.
+      pending.delivering = false;
+      log.error({ err: error }, 'could not keep the images for delivery');
+      this.#fail(job, new AppError('internal', 'could not spool the images', { cause: error }), durationMs, log);
+      return;
+    }
+    if (offered || pending.controller.signal.aborted) return;
+    const settled = this.#o.jobs.byId(job.id);
+    if (settled && this.#pending.has(settled.id)) this.#settledElsewhere(settled);
   }
 
   /** queued → running, announced; undefined when the job was settled before it could start. */
@@ -322,17 +384,6 @@ export class GenerationService {
     } catch (error) {
       return { images: [], failure: error };
     }
-  }
-
-  #succeed(job: Job, images: readonly OutputImage[], durationMs: number, log: Logger): void {
-    const outputs: StoredOutput[] = images.map(({ name, mime, bytes, width, height }) => ({ name, mime, bytes: bytes.length, width, height }));
-    const settled = this.#o.credits.settle(job.id, { delivered: images.length, status: 'succeeded', outputs });
-    if (!settled.settled) return this.#settledElsewhere(settled.job);
-    this.#observer.creditsCaptured(settled.captured);
-    this.#observer.jobFinished(settled.job, durationMs);
-    log.info({ status: 'succeeded', durationMs, delivered: images.length, captured: settled.captured, released: settled.released }, 'job finished');
-    this.#events.emit({ type: 'succeeded', job: settled.job, images, account: settled.account, durationMs });
-    this.#forget(job.id);
   }
 
   #fail(job: Job, failure: unknown, durationMs: number, log: Logger): void {

@@ -78,10 +78,28 @@ export type JobEvent =
   | { readonly type: 'position'; readonly job: Job; readonly position: number }
   | { readonly type: 'started'; readonly job: Job }
   | {
-      readonly type: 'succeeded';
+      /**
+       * The images exist and are kept in the spool; the job is `delivering` and still holds its whole
+       * cost. The listener that delivers this job (the surface that asked, or the platform's
+       * subscriber) posts them and then calls `delivery.confirm` or `delivery.fail`, exactly once:
+       * only confirmed images are charged.
+       */
+      readonly type: 'ready';
       readonly job: Job;
       readonly images: readonly OutputImage[];
+      /** The account as it will be once everything is delivered (the hold already left the balance). */
       readonly account: Account;
+      readonly durationMs: number;
+      readonly delivery: Delivery;
+    }
+  | {
+      /** Delivery confirmed: the delivered images were charged, the rest released. */
+      readonly type: 'succeeded';
+      readonly job: Job;
+      readonly account: Account;
+      readonly delivered: number;
+      readonly captured: number;
+      readonly released: number;
       readonly durationMs: number;
     }
   | {
@@ -98,3 +116,17 @@ export type JobEvent =
     };
 
 export type JobListener = (event: JobEvent) => void;
+
+/**
+ * The deliverer's answer for a `ready` job. The first call settles the job (and emits `succeeded`
+ * or `failed`); later calls do nothing.
+ */
+export interface Delivery {
+  /**
+   * The platform (or the file system) confirmed `delivered` of the images, 0 to all: their cost is
+   * captured and the rest released. None confirmed is the same as {@link fail}.
+   */
+  confirm(delivered: number): void;
+  /** Nothing could be delivered: the hold is released and the job fails as `undelivered`. */
+  fail(error?: unknown): void;
+}

@@ -3,7 +3,7 @@ import { requireCount } from '../credits/validation.js';
 import { platformOf } from '../credits/accountKey.js';
 import { JOB_FAILURE_TEXT } from '../userText.js';
 import type { Clock } from '../clock.js';
-import type { Job } from '../model.js';
+import type { Job, StoredOutput } from '../model.js';
 import type { Store } from '../storePorts.js';
 
 /** Filter for {@link JobService.history}. */
@@ -54,9 +54,25 @@ export class JobService {
     return this.#store.jobs.markRunning(id, this.#clock.now());
   }
 
+  /** running → delivering with what was produced; undefined when it was no longer running. */
+  markDelivering(id: string, outputs: readonly StoredOutput[]): Job | undefined {
+    return this.#store.jobs.markDelivering(id, outputs);
+  }
+
+  /** Renews the leases of these jobs (the ones this process runs) until `until`, in one transaction. */
+  renewLeases(ids: readonly string[], until: number): void {
+    this.#store.transaction(() => this.#store.jobs.renewLeases(ids, until));
+  }
+
+  /** Queued, running and delivering jobs, oldest first. */
+  unsettled(): Job[] {
+    return this.#store.jobs.unsettled();
+  }
+
   /**
-   * Settles unfinished jobs a dead process left queued or running as `interrupted`, releasing their
-   * holds, in one transaction. Returns those jobs (now settled) so the adapters can tell their users.
+   * Settles unfinished jobs a dead process left behind, releasing their holds, in one transaction:
+   * queued and running ones as `interrupted`, delivering ones (whose images nobody will post now)
+   * as `undelivered`. Returns those jobs (now settled) so the adapters can tell their users.
    * @param orphaned - which unfinished jobs to take; every one when omitted.
    */
   recoverInterrupted(orphaned: (job: Job) => boolean = () => true): Job[] {
@@ -64,15 +80,11 @@ export class JobService {
       this.#store.jobs
         .unsettled()
         .filter(orphaned)
-        .map(
-          (job) =>
-            this.#credits.settle(job.id, {
-              delivered: 0,
-              status: 'interrupted',
-              errorCode: 'interrupted',
-              errorMessage: JOB_FAILURE_TEXT.interrupted,
-            }).job,
-        ),
+        .map((job) => {
+          const code = job.status === 'delivering' ? 'undelivered' : 'interrupted';
+          const status = code === 'undelivered' ? 'failed' : 'interrupted';
+          return this.#credits.settle(job.id, { delivered: 0, status, errorCode: code, errorMessage: JOB_FAILURE_TEXT[code] }).job;
+        }),
     );
   }
 }

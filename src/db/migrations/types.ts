@@ -10,4 +10,9 @@ export interface Migration {
   readonly name: string;
   /** SQL run inside the migration's transaction. */
   readonly up: string;
+  /**
+   * Runs with foreign-key enforcement off (it cannot change inside a transaction), as SQLite's
+   * table-rebuild procedure requires; the keys are checked before the step commits.
+   */
+  readonly foreignKeysOff?: boolean;
 }

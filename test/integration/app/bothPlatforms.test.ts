@@ -59,6 +59,7 @@ describe('Discord and Slack in one process', () => {
     );
     await slack.deliver('command', slack.payloads.slashCommand({ text: 'a koi pond at dusk', user: 'U0ALICE', channel: 'C0GENERAL' }));
     await slack.waitForCall('files.completeUploadExternal');
+    await app.core.generation.settled();
 
     const jobs = app.core.jobs.history({ limit: 10 });
     expect(jobs.map((j) => [j.platform, j.status]).sort()).toEqual([

@@ -20,16 +20,16 @@ describe('GenerationService on the offline provider', () => {
   afterEach(() => h.close());
 
   it('runs a job end to end: events in order, PNG bytes, credits captured', async () => {
-    const { final, events } = await submitAndWait(h.core, intent({ options: { aspectRatio: '16:9', count: 2 } }));
-    expect(events.map((e) => e.type)).toEqual(['queued', 'started', 'succeeded']);
+    const { final, events, images } = await submitAndWait(h.core, intent({ options: { aspectRatio: '16:9', count: 2 } }));
+    expect(events.map((e) => e.type)).toEqual(['queued', 'started', 'ready', 'succeeded']);
     if (final.type !== 'succeeded') throw new Error(final.type);
-    expect(final.images).toHaveLength(2);
-    for (const image of final.images) {
+    expect(images).toHaveLength(2);
+    for (const image of images) {
       expect(sniffImageType(image.bytes)).toBe('image/png');
       expect(image.width).toBeGreaterThan(image.height);
     }
     // Each image of a job is its own render.
-    expect(final.images[0]!.bytes.equals(final.images[1]!.bytes)).toBe(false);
+    expect(images[0]!.bytes.equals(images[1]!.bytes)).toBe(false);
     expect(final.job).toMatchObject({ status: 'succeeded', cost: 2, captured: 2, held: 0 });
     expect(final.account).toMatchObject({ key: 'cli:alice', balance: 48, held: 0 });
     ledgerIsConsistent(h);
@@ -41,10 +41,12 @@ describe('GenerationService on the offline provider', () => {
     expect(transitions.map((l) => [l.msg, l.status])).toEqual([
       ['job queued', 'queued'],
       ['job started', 'running'],
+      ['job delivering', 'delivering'],
       ['job finished', 'succeeded'],
     ]);
     for (const line of transitions) expect(line).toMatchObject({ platform: 'cli', account: 'cli:alice', provider: 'offline' });
-    expect(transitions[2]).toMatchObject({ durationMs: expect.any(Number) });
+    // `delivered` counts the images the deliverer confirmed, not those downloaded.
+    expect(transitions[3]).toMatchObject({ durationMs: expect.any(Number), delivered: 2, captured: 2, released: 0 });
   });
 
   it('refuses what the catalog cannot honour before any credit moves', () => {
@@ -145,9 +147,9 @@ describe('GenerationService against the fake nbpro server', () => {
 
   it('charges only the images delivered when some calls fail', async () => {
     nbpro.enqueue({ kind: 'success' }, { kind: 'error', status: 400, error: 'prompt blocked' });
-    const { final } = await submitAndWait(h.core, intent({ options: { count: 2 } }));
+    const { final, images } = await submitAndWait(h.core, intent({ options: { count: 2 } }));
     if (final.type !== 'succeeded') throw new Error(final.type);
-    expect(final.images).toHaveLength(1);
+    expect(images).toHaveLength(1);
     expect(final.job).toMatchObject({ cost: 8, captured: 4, held: 0 });
     expect(final.account).toMatchObject({ balance: 46, held: 0 });
     ledgerIsConsistent(h);

@@ -100,23 +100,44 @@ describe('queue, cancellation, shutdown and restart', () => {
     expect(other.core.admin.check()).toMatchObject({ invariant: [], jobs: [] });
   });
 
-  it('leaves a CLI job running beside the bot alone, and releases it once its lease is over', async () => {
+  it('leaves a CLI job running beside the bot alone while its process renews the lease, and releases it within two minutes of that process dying', async () => {
     const gated = new GatedProvider();
-    const cli = startCore({}, { provider: gated }, dir);
+    const cliClock = new ManualClock();
+    const cli = startCore({}, { provider: gated, clock: cliClock }, dir);
     harnesses.push(cli);
     const run = submitAndWait(cli.core, intent({ accountKey: 'cli:alice' }));
     await gated.waitForCalls(1);
-    const clock = new ManualClock();
-    const bot = startCore({}, { clock }, dir);
+    const botClock = new ManualClock(cliClock.now());
+    const bot = startCore({}, { clock: botClock }, dir);
     harnesses.push(bot);
     expect(bot.core.generation.recoverInterrupted()).toEqual([]);
+    // The CLI process is alive: it renews its lease every 15 s, so the bot leaves the job alone.
+    cliClock.advance(60_000);
+    botClock.advance(60_000);
+    expect(bot.core.generation.recoverInterrupted()).toEqual([]);
     expect(bot.core.credits.account('cli:alice')).toMatchObject({ held: 1 });
-    // The CLI process "dies"; long after any live job could last, the bot's sweep releases it.
-    clock.advance(bot.core.generation.cliJobLeaseMs + 1000);
-    expect(bot.core.generation.recoverInterrupted().map((j) => j.accountKey)).toEqual(['cli:alice']);
+    // The CLI process "dies" (its clock stops, so no renewal): 45 s later the lease is over and the
+    // next sweep (every minute) releases the job — two minutes at most.
+    botClock.advance(45_001);
+    expect(bot.core.generation.recoverInterrupted().map((j) => [j.accountKey, j.errorCode])).toEqual([['cli:alice', 'interrupted']]);
     expect(bot.core.credits.account('cli:alice')).toMatchObject({ balance: 50, held: 0 });
     gated.release();
     expect((await run).final).toMatchObject({ type: 'failed', code: 'interrupted' });
+  });
+
+  it('the next CLI start releases a dead CLI job whose lease ran out, and leaves chat jobs to the bot', () => {
+    const clock = new ManualClock();
+    const dead = startCore({}, { provider: new GatedProvider(), clock }, dir);
+    harnesses.push(dead);
+    dead.core.generation.submit(intent({ accountKey: 'cli:alice' }));
+    dead.core.generation.submit(intent({ accountKey: 'discord:100000000000000001', platform: 'discord' }));
+    clock.advance(1);
+    const laterClock = new ManualClock(clock.now() + 45_001);
+    const next = startCore({}, { clock: laterClock }, dir);
+    harnesses.push(next);
+    expect(next.core.generation.recoverInterrupted('cli').map((j) => j.accountKey)).toEqual(['cli:alice']);
+    expect(next.core.credits.account('discord:100000000000000001')).toMatchObject({ held: 1 });
+    expect(next.core.admin.check()).toMatchObject({ invariant: [], jobs: [] });
   });
 });
 

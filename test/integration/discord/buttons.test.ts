@@ -45,6 +45,7 @@ describe('Discord result buttons', () => {
     const press = fake.button(message, `ni:reroll:${jobId}`, { user: bob });
     expect((await fake.waitForCallback(press)).body).toEqual({ type: 5, data: { flags: 0 } });
     await resultOf(press);
+    await running.app.core.generation.settled();
     const [child] = running.app.core.jobs.history({ accountKey: `discord:${bob.id}` });
     expect(child).toMatchObject({ kind: 'reroll', parentId: jobId, status: 'succeeded', captured: 4 });
     expect(child!.request.prompt).toBe('a lighthouse');
@@ -90,6 +91,7 @@ describe('Discord result buttons', () => {
     const before = nbpro.requests.length;
     const submit = fake.submitModal(press, { prompt: 'in winter' });
     await resultOf(submit);
+    await running.app.core.generation.settled();
     expect(nbpro.requests[before]!.files).toHaveLength(1);
     const [child] = running.app.core.jobs.history({ accountKey: `discord:${erin.id}` });
     expect(child).toMatchObject({ kind: 'edit', parentId: jobId, status: 'succeeded' });
@@ -102,6 +104,7 @@ describe('Discord result buttons', () => {
     running = await startApp({ fake, nbpro, dbPath });
     const press = fake.button(message, `ni:reroll:${jobId}`, { user: fake.user('gina') });
     await resultOf(press);
+    await running.app.core.generation.settled();
     const [child] = running.app.core.jobs.history({ accountKey: `discord:${fake.user('gina').id}` });
     expect(child).toMatchObject({ kind: 'reroll', parentId: jobId, status: 'succeeded' });
   });

@@ -74,6 +74,7 @@ describe('Discord message command "Edit image"', () => {
     expect(done.status).toBe(200);
     expect((fake.original(submit)!.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
 
+    await running.app.core.generation.settled();
     const [job] = running.app.core.jobs.history({ accountKey: `discord:${alice.id}` });
     expect(job).toMatchObject({ kind: 'edit', status: 'succeeded' });
     expect(job!.destination).toMatchObject({ replyToMessageId: target.id });

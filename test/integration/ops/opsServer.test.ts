@@ -26,8 +26,11 @@ function switchable(): ChatAdapter & { connected: boolean } {
     isConnected() {
       return this.connected;
     },
-    notifyInterrupted() {
+    notifyReleased() {
       return Promise.resolve();
+    },
+    redeliver() {
+      return Promise.resolve(0);
     },
   };
 }
@@ -58,7 +61,10 @@ describe('ops server', () => {
     expect(await get('/readyz')).toMatchObject({ status: 200 });
 
     await new Promise<void>((resolve) => {
-      app!.core.generation.submit(intent({ options: { count: 2 } }), (e) => e.type === 'succeeded' && resolve());
+      app!.core.generation.submit(intent({ options: { count: 2 } }), (e) => {
+        if (e.type === 'ready') e.delivery.confirm(e.images.length);
+        if (e.type === 'succeeded') resolve();
+      });
     });
     const metrics = await get('/metrics');
     expect(metrics.status).toBe(200);

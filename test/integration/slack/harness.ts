@@ -141,6 +141,8 @@ export async function startHarness(mode: Mode, o: HarnessOptions = {}): Promise<
       const upload = uploads.at(-1)!;
       const blocks = buttons.args.blocks as { elements: { value: string }[] }[];
       const value = blocks[0]!.elements[0]!.value;
+      // The job settles once the bot has Slack's answer to the upload: charged only then.
+      await app.core.generation.settled();
       return {
         buttons,
         upload,

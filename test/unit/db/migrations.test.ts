@@ -39,7 +39,35 @@ const AFTER: Record<number, (db: SqliteDatabase) => void> = {
       .map((row) => row.name);
     expect(indexes).toEqual(['jobs_account', 'jobs_unsettled', 'ledger_account']);
   },
+  2: (db) => {
+    expect(tables(db)).toEqual(['accounts', 'jobs', 'ledger', 'settings']);
+    const columns = db.prepare<[], { name: string }>('SELECT name FROM pragma_table_info(\'jobs\')').all().map((c) => c.name);
+    expect(columns).toContain('lease_until');
+    const unsettled = db.prepare<[], { sql: string }>("SELECT sql FROM sqlite_schema WHERE name = 'jobs_unsettled'").get()!;
+    expect(unsettled.sql).toContain("'delivering'");
+    // Foreign keys are back on after the rebuild.
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+  },
 };
+
+/** A version-1 database with an account, a settled job, a running job and their ledger rows. */
+function versionOneWithJobs(): SqliteDatabase {
+  const db = bare();
+  migrate(db, MIGRATIONS.slice(0, 1));
+  db.exec(`
+    INSERT INTO accounts VALUES ('cli:a', 'cli', NULL, 6, 2, 1, 1);
+    INSERT INTO jobs (id, idempotency_key, account_key, platform, destination, kind, request, provider, model,
+                      unit_cost, cost, held, captured, status, outputs, created_at, finished_at)
+      VALUES ('j1', 'k1', 'cli:a', 'cli', '{}', 'imagine', '{}', 'offline', 'm', 2, 2, 0, 2, 'succeeded', '[]', 1, 2),
+             ('j2', 'k2', 'cli:a', 'cli', '{}', 'imagine', '{}', 'offline', 'm', 2, 2, 2, 0, 'running', '[]', 3, NULL);
+    INSERT INTO ledger (account_key, kind, delta, held_delta, job_id, actor, at) VALUES
+      ('cli:a', 'starting', 10, 0, NULL, 'system', 1),
+      ('cli:a', 'hold', -2, 2, 'j1', 'cli:a', 1),
+      ('cli:a', 'capture', 0, -2, 'j1', 'system', 2),
+      ('cli:a', 'hold', -2, 2, 'j2', 'cli:a', 3);
+  `);
+  return db;
+}
 
 describe('migrations', () => {
   it('are numbered 1…N and each one has a check below', () => {
@@ -58,6 +86,20 @@ describe('migrations', () => {
       applied: [`${String(version).padStart(4, '0')}_${name}`],
     });
     AFTER[version]!(db);
+  });
+
+  it('2 (delivery) keeps every job, its rowid and its ledger rows, and accepts the delivering state', () => {
+    const db = versionOneWithJobs();
+    const before = db.prepare('SELECT rowid, * FROM jobs ORDER BY rowid').all();
+    migrate(db);
+    const after = db.prepare<[], Record<string, unknown>>('SELECT rowid, * FROM jobs ORDER BY rowid').all();
+    expect(after.map(({ lease_until: lease, ...rest }) => (expect(lease).toBeNull(), rest))).toEqual(before);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.prepare('SELECT count(*) AS n FROM ledger').get()).toEqual({ n: 4 });
+    db.prepare("UPDATE jobs SET status = 'delivering' WHERE id = 'j2'").run();
+    // A delivering job still holds its whole cost.
+    expect(() => db.prepare("UPDATE jobs SET held = 0 WHERE id = 'j2'").run()).toThrow(/CHECK constraint failed/);
+    expect(db.prepare(jobSql.unsettled).all().map((j) => (j as { id: string }).id)).toEqual(['j2']);
   });
 
   it('does nothing when the database is up to date', () => {
@@ -98,7 +140,7 @@ describe('migrations', () => {
   });
 
   it('refuses a list with a gap', () => {
-    const gap: Migration = { version: 3, name: 'gap', up: '' };
+    const gap: Migration = { version: LATEST_SCHEMA_VERSION + 2, name: 'gap', up: '' };
     expect(() => migrate(bare(), [...MIGRATIONS, gap])).toThrow(expect.objectContaining({ code: 'db_migrations_invalid' }));
   });
 });

@@ -31,6 +31,7 @@ const job: NewJob = {
   held: 12,
   status: 'queued',
   createdAt: 100,
+  leaseUntil: 60_100,
 };
 
 beforeEach(() => {

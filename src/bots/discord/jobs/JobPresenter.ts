@@ -1,6 +1,7 @@
 import { MessageFlags } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Facade } from '../../../core/facade/Facade.js';
+import { deliveryCharge } from '../../../core/model.js';
 import type { JobEvent, JobListener } from '../../../core/generation/types.js';
 import { plural } from '../../../core/text/plural.js';
 import { describeError, isTokenExpired } from '../logSafe.js';
@@ -9,7 +10,7 @@ import { resultMessage } from '../render/resultMessage.js';
 import { failureText, GENERATING_TEXT, queuedText } from '../render/statusText.js';
 import { toInteractionEdit } from '../render/toPayloads.js';
 import type { Clock } from '../../../core/clock.js';
-import type { ChannelPoster } from './channelPoster.js';
+import type { ChannelPoster, DirectPoster } from './channelPoster.js';
 import { fitFiles } from './fitFiles.js';
 import { ProgressThrottle } from './ProgressThrottle.js';
 import type { Replier } from './Replier.js';
@@ -24,6 +25,7 @@ export interface PresenterDeps {
   readonly clock: Clock;
   readonly core: Pick<Facade, 'catalog' | 'canUpscale'>;
   readonly postToChannel: ChannelPoster;
+  readonly postToUser: DirectPoster;
   readonly logger: Logger;
 }
 
@@ -48,7 +50,9 @@ export interface PresenterTarget {
 /**
  * Turns one job's events into Discord messages, in order: the acknowledgement first, then progress
  * (throttled), then the result or the failure. Once the interaction token is past its lifetime (or
- * Discord says so), the result goes to the channel with the bot token instead.
+ * Discord says so), the result goes to the channel with the bot token instead. It delivers the job:
+ * once Discord took the result it confirms the images posted, and when Discord refused it the
+ * failure releases the hold and the requester is told privately (ephemeral, or a direct message).
  */
 export class JobPresenter {
   readonly listener: JobListener = (event) => this.#onEvent(event);
@@ -116,8 +120,12 @@ export class JobPresenter {
         this.#started = true;
         this.#throttle.update(GENERATING_TEXT);
         return;
+      case 'ready':
+        this.#throttle.stop();
+        this.#queue.push(() => this.#deliver(event));
+        return;
       case 'succeeded':
-        this.#finish(() => this.#deliver(event));
+        this.#finish(() => Promise.resolve());
         return;
       case 'failed':
         this.#finish(() => this.#fail(event));
@@ -155,21 +163,39 @@ export class JobPresenter {
     await this.#viaToken(() => this.#target.replier.editReply({ content: text }));
   }
 
-  async #deliver(event: Extract<JobEvent, { type: 'succeeded' }>): Promise<void> {
+  /** Posts the result, then answers the delivery: the images Discord took, or the failure. */
+  async #deliver(event: Extract<JobEvent, { type: 'ready' }>): Promise<void> {
+    let posted = 0;
+    let failure: unknown;
+    try {
+      const { files, dropped } = await fitFiles(event.images, this.#target.maxFileBytes, `nano-imagine-${event.job.id.slice(0, 8)}`);
+      if (files.length > 0) {
+        await this.#postResult(event, files, dropped);
+        posted = files.length;
+      }
+    } catch (error) {
+      failure = error;
+      this.#deps.logger.warn({ err: describeError(error) }, 'Discord refused the result');
+    }
+    if (posted > 0) event.delivery.confirm(posted);
+    else event.delivery.fail(failure);
+  }
+
+  /** Resolves once Discord holds the result message; throws when it refused it everywhere. */
+  async #postResult(event: Extract<JobEvent, { type: 'ready' }>, files: Awaited<ReturnType<typeof fitFiles>>['files'], dropped: number): Promise<void> {
     const target = this.#target;
-    const { files, dropped } = await fitFiles(event.images, target.maxFileBytes, `nano-imagine-${event.job.id.slice(0, 8)}`);
     const notes = [
       ...(target.note ? [target.note] : []),
-      ...(dropped > 0 ? [`${plural(dropped, 'image')} could not be made small enough to upload.`] : []),
+      ...(dropped > 0 ? [`${plural(dropped, 'image')} could not be made small enough to upload, and ${dropped === 1 ? 'was' : 'were'} not charged.`] : []),
     ];
-    const message = resultMessage({ job: event.job, account: event.account, durationMs: event.durationMs, files, actions: { canUpscale: this.#deps.core.canUpscale(event.job), canEdit: this.#deps.core.catalog.maxReferences > 0 }, notes });
+    const message = resultMessage({ job: event.job, charge: deliveryCharge(event.job, event.account, files.length), durationMs: event.durationMs, files, actions: { canUpscale: this.#deps.core.canUpscale(event.job), canEdit: this.#deps.core.catalog.maxReferences > 0 }, notes });
     if (target.surface === 'ephemeral') {
       try {
         await this.#toChannel({ ...message, ...(target.replyToMessageId ? { replyToMessageId: target.replyToMessageId } : {}) });
       } catch (error) {
         // No right to post there (or the channel is gone): the requester still gets what they paid for.
         this.#deps.logger.warn({ err: describeError(error) }, 'could not post the result in the channel');
-        await this.#viaToken(() => target.replier.editReply(toInteractionEdit(message)));
+        if (!(await this.#viaToken(() => target.replier.editReply(toInteractionEdit(message))))) throw error;
         return;
       }
       await this.#viaToken(() => target.replier.editReply({ content: 'Done: the result is in the channel.' }));
@@ -180,20 +206,22 @@ export class JobPresenter {
   }
 
   async #fail(event: Extract<JobEvent, { type: 'failed' }>): Promise<void> {
-    const { replier } = this.#target;
     const text = failureText(event);
-    if (this.#target.surface === 'ephemeral') {
-      if (await this.#viaToken(() => replier.editReply({ content: text }))) return;
-    } else if (
-      await this.#viaToken(async () => {
-        // The public placeholder goes; the reason is for the requester only.
-        await replier.deleteReply();
-        await replier.followUp({ content: text, flags: MessageFlags.Ephemeral });
-      })
-    ) {
-      return;
-    }
-    await this.#toChannel(textMessage(text));
+    if (await this.#privately(text)) return;
+    // Without the token: a result the channel refused is told by direct message, the rest in the channel.
+    if (event.code === 'undelivered') await this.#deps.postToUser(this.#target.userId, textMessage(text));
+    else await this.#toChannel(textMessage(text));
+  }
+
+  /** Tells the requester only, through the interaction token; false when the token is unusable. */
+  async #privately(text: string): Promise<boolean> {
+    const { replier } = this.#target;
+    if (this.#target.surface === 'ephemeral') return this.#viaToken(() => replier.editReply({ content: text }));
+    return this.#viaToken(async () => {
+      // The public placeholder goes; the reason is for the requester only.
+      await replier.deleteReply();
+      await replier.followUp({ content: text, flags: MessageFlags.Ephemeral });
+    });
   }
 
   /** With the bot token: the requester is mentioned, since the message cannot be private. */

@@ -11,3 +11,14 @@ export function restChannelPoster(rest: REST): ChannelPoster {
     await rest.post(Routes.channelMessages(channelId), { body, files });
   };
 }
+
+/** Sends a direct message with the bot token (opens the DM channel first; Discord returns the same one each time). */
+export type DirectPoster = (userId: string, message: OutgoingMessage) => Promise<void>;
+
+export function restDirectPoster(rest: REST): DirectPoster {
+  const post = restChannelPoster(rest);
+  return async (userId, message) => {
+    const channel = (await rest.post(Routes.userChannels(), { body: { recipient_id: userId } })) as { id: string };
+    await post(channel.id, message);
+  };
+}

@@ -1,11 +1,12 @@
-import type { Account, Job } from '../../../core/model.js';
+import type { DeliveryCharge, Job } from '../../../core/model.js';
 import type { OutgoingFile, OutgoingMessage } from './OutgoingMessage.js';
 import { resultButtons, type ResultActions } from './resultButtons.js';
 import { summaryEmbed } from './summaryEmbed.js';
 
 export interface ResultInput {
   readonly job: Job;
-  readonly account: Account;
+  /** What posting these files charges (see `deliveryCharge`). */
+  readonly charge: DeliveryCharge;
   readonly durationMs: number;
   readonly files: readonly OutgoingFile[];
   readonly actions: ResultActions;
@@ -17,7 +18,7 @@ export interface ResultInput {
 export function resultMessage(input: ResultInput): OutgoingMessage {
   return {
     content: input.notes.join('\n'),
-    embeds: [summaryEmbed(input.job, input.account, input.durationMs, input.files[0]?.name)],
+    embeds: [summaryEmbed(input.job, input.charge, input.durationMs, input.files[0]?.name)],
     components: [resultButtons(input.job, input.actions)],
     files: input.files,
   };

@@ -1,5 +1,5 @@
 import type { APIEmbed } from 'discord.js';
-import type { Account, Job } from '../../../core/model.js';
+import type { DeliveryCharge, Job } from '../../../core/model.js';
 import { plural } from '../../../core/text/plural.js';
 import { truncate } from '../../../core/text/truncate.js';
 
@@ -9,7 +9,7 @@ const COLOUR = 0xf5c518;
 const PROMPT_CHARS = 1000;
 
 /** The compact result embed: prompt, then model · ratio · resolution · cost · balance · seconds. */
-export function summaryEmbed(job: Job, account: Account, durationMs: number, imageName: string | undefined): APIEmbed {
+export function summaryEmbed(job: Job, charge: DeliveryCharge, durationMs: number, imageName: string | undefined): APIEmbed {
   const { request } = job;
   const seconds = (durationMs / 1000).toFixed(1);
   return {
@@ -17,7 +17,7 @@ export function summaryEmbed(job: Job, account: Account, durationMs: number, ima
     description: truncate(request.prompt, PROMPT_CHARS),
     ...(imageName ? { image: { url: `attachment://${imageName}` } } : {}),
     footer: {
-      text: `${request.model} · ${request.aspectRatio} · ${request.resolution} · ${plural(job.captured, 'credit')} · ${account.balance} left · ${seconds} s`,
+      text: `${request.model} · ${request.aspectRatio} · ${request.resolution} · ${plural(charge.credits, 'credit')} · ${charge.balance} left · ${seconds} s`,
     },
   };
 }

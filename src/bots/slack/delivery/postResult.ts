@@ -12,21 +12,14 @@ export interface PostPlace {
 
 /**
  * Shares a job's images into a channel or thread with the summary as their comment (upload V2:
- * get URL → upload bytes → complete), then posts the Reroll / Upscale / Delete buttons under them.
+ * get URL → upload bytes → complete). Once this resolves Slack holds the images: the job is
+ * delivered, whatever happens to the buttons after.
  * @returns the uploaded file ids.
  */
-export async function postResult(
-  client: webApi.WebClient,
-  place: PostPlace,
-  job: Job,
-  images: readonly OutputImage[],
-  comment: string,
-  canUpscale: boolean,
-): Promise<string[]> {
-  const thread = place.threadTs === undefined ? {} : { thread_ts: place.threadTs };
+export async function uploadResult(client: webApi.WebClient, place: PostPlace, job: Job, images: readonly OutputImage[], comment: string): Promise<string[]> {
   const uploaded = await client.filesUploadV2({
     channel_id: place.channel,
-    ...thread,
+    ...threadOf(place),
     initial_comment: comment,
     file_uploads: images.map((image, i) => ({
       file: image.bytes,
@@ -34,14 +27,21 @@ export async function postResult(
       alt_text: truncate(oneLine(job.request.prompt), 1000),
     })),
   });
-  const fileIds = uploaded.files.flatMap((completed) => (completed.files ?? []).flatMap((f) => (f.id ? [f.id] : [])));
+  return uploaded.files.flatMap((completed) => (completed.files ?? []).flatMap((f) => (f.id ? [f.id] : [])));
+}
+
+/** The Reroll / Upscale / Delete buttons under an uploaded result. */
+export async function postResultButtons(client: webApi.WebClient, place: PostPlace, job: Job, fileIds: readonly string[], canUpscale: boolean): Promise<void> {
   await client.chat.postMessage({
     channel: place.channel,
-    ...thread,
+    ...threadOf(place),
     text: 'Reroll, upscale or delete this image.',
     blocks: resultButtons({ jobId: job.id, fileIds }, canUpscale),
   });
-  return fileIds;
+}
+
+function threadOf(place: PostPlace): { thread_ts?: string } {
+  return place.threadTs === undefined ? {} : { thread_ts: place.threadTs };
 }
 
 function extensionOf(image: OutputImage): string {

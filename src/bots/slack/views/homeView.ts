@@ -6,6 +6,7 @@ import { quotePrompt } from '../mrkdwn.js';
 const STATUS: Record<JobStatus, string> = {
   queued: ':hourglass_flowing_sand: queued',
   running: ':art: generating',
+  delivering: ':outbox_tray: posting',
   succeeded: ':white_check_mark: done',
   failed: ':x: failed',
   cancelled: ':heavy_minus_sign: cancelled',

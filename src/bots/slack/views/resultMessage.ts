@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { Account, Job } from '../../../core/model.js';
+import type { DeliveryCharge, Job } from '../../../core/model.js';
 import { plural } from '../../../core/text/plural.js';
 import { SLACK_IDS } from '../ids.js';
 import { quotePrompt } from '../mrkdwn.js';
@@ -29,11 +29,11 @@ export function decodeResultRef(value: string | undefined): ResultRef | undefine
 }
 
 /** The one-line summary shared with the images: prompt, who, model, ratio, resolution, cost, balance, time. */
-export function resultSummary(job: Job, account: Account, durationMs: number, user: string): string {
+export function resultSummary(job: Job, charge: DeliveryCharge, durationMs: number, user: string): string {
   const r = job.request;
   const seconds = (durationMs / 1000).toFixed(1);
   const credits = (n: number): string => plural(n, 'credit');
-  return `${quotePrompt(r.prompt)} for <@${user}> · ${r.model} · ${r.aspectRatio} · ${r.resolution} · ${credits(job.captured)} · ${credits(account.balance)} left · ${seconds} s`;
+  return `${quotePrompt(r.prompt)} for <@${user}> · ${r.model} · ${r.aspectRatio} · ${r.resolution} · ${credits(charge.credits)} · ${credits(charge.balance)} left · ${seconds} s`;
 }
 
 /** The buttons under a result. Upscale is left out when there is no larger resolution. */

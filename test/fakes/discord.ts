@@ -118,6 +118,7 @@ export class FakeDiscord {
   readonly #commands = new Map<string, JsonObject[]>();
   readonly #users = new Map<string, APIUser>();
   #uploadRefusal: keyof typeof UPLOAD_REFUSALS | undefined;
+  #uploadHold: { gate: Promise<void>; held: number; waiters: (() => void)[] } | undefined;
   /** Per-file upload limit; a larger file is answered 413 / 40005 as Discord does. */
   uploadLimitBytes = UPLOAD_LIMIT_BYTES;
 
@@ -254,6 +255,23 @@ export class FakeDiscord {
    */
   refuseUploads(how: keyof typeof UPLOAD_REFUSALS | undefined): void {
     this.#uploadRefusal = how;
+  }
+
+  /**
+   * From now on, requests that upload files get no answer until `release()` (a slow upload, a
+   * process killed in the middle of one); `started()` resolves once one is being held.
+   */
+  holdUploads(): { release(): void; started(): Promise<void> } {
+    let release: () => void = () => undefined;
+    const hold = { gate: new Promise<void>((resolve) => (release = resolve)), held: 0, waiters: [] as (() => void)[] };
+    this.#uploadHold = hold;
+    return {
+      release: () => {
+        if (this.#uploadHold === hold) this.#uploadHold = undefined;
+        release();
+      },
+      started: () => (hold.held > 0 ? Promise.resolve() : new Promise<void>((resolve) => hold.waiters.push(resolve))),
+    };
   }
 
   /** The direct-message channel the bot opened with this user, if any. */
@@ -419,7 +437,7 @@ export class FakeDiscord {
       return;
     }
     recordRequest(req)
-      .then((recorded) => {
+      .then(async (recorded) => {
         const segments = url.pathname.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
         const versioned = segments[0] === 'api' && segments[1] === 'v10';
         const route = `/${segments.slice(versioned ? 2 : 0).join('/')}`;
@@ -435,6 +453,12 @@ export class FakeDiscord {
           at,
           status: 0,
         };
+        const hold = this.#uploadHold;
+        if (hold && request.files.length > 0) {
+          hold.held += 1;
+          for (const wake of hold.waiters.splice(0)) wake();
+          await hold.gate;
+        }
         const [status, reply] = versioned ? this.#route(request) : [404, { message: '404: Not Found', code: 0 }];
         request.status = status;
         if (status === 204) res.writeHead(204).end();

@@ -65,7 +65,7 @@ export class DeliveryService {
       return false;
     }
     log.info({ status: 'delivering', images: images.length }, 'job delivering');
-    const delivery = this.#handle(delivering, images.length, (answer) => this.#settle(delivering, answer, durationMs, log));
+    const delivery = this.#handle(delivering, images.length, (answer) => this.#settle(delivering, answer, durationMs, log).dropped);
     const account = this.#o.credits.account(job.accountKey)!;
     this.#o.events.emit({ type: 'ready', job: delivering, images, account, durationMs, delivery });
     return true;
@@ -99,7 +99,8 @@ export class DeliveryService {
             answered = { delivered: 0, error };
           } finally {
             const settled = this.#settle(job, answered, 0, jobLog);
-            if (settled?.status === 'failed') released.push(settled);
+            if (settled.job?.status === 'failed') released.push(settled.job);
+            await settled.dropped;
             done();
           }
         }),
@@ -129,17 +130,18 @@ export class DeliveryService {
     }
   }
 
-  #handle(job: Job, produced: number, settle: (answer: Answer) => void): Delivery {
+  #handle(job: Job, produced: number, settle: (answer: Answer) => Promise<void>): Delivery {
     const done = this.#track(job.id);
     let answered = false;
     const answer = (value: Answer): void => {
       if (answered) return;
       answered = true;
-      try {
-        if (!this.#abandoned) settle(value);
-      } finally {
+      if (this.#abandoned) {
         done();
+        return;
       }
+      // Outstanding until its images have left the spool too.
+      settle(value).finally(done);
     };
     return {
       confirm: (delivered) => answer({ delivered: requireCount(delivered, 'The number of delivered images', 0, produced) }),
@@ -157,17 +159,17 @@ export class DeliveryService {
   }
 
   /** Captures the delivered images' cost and releases the rest; emits the job's last event. */
-  #settle(job: Job, answer: Answer, durationMs: number, log: Logger): Job | undefined {
+  #settle(job: Job, answer: Answer, durationMs: number, log: Logger): { job: Job | undefined; dropped: Promise<void> } {
     const { credits, events, observer } = this.#o;
     const settled =
       answer.delivered > 0
         ? credits.settle(job.id, { delivered: answer.delivered, status: 'succeeded', outputs: job.outputs })
         : credits.settle(job.id, { delivered: 0, status: 'failed', errorCode: 'undelivered', errorMessage: JOB_FAILURE_TEXT.undelivered, outputs: job.outputs });
-    this.#o.spool.drop(job.id).catch((error: unknown) => log.warn({ err: error }, 'could not remove delivered images from the spool'));
+    const dropped = this.#o.spool.drop(job.id).catch((error: unknown) => log.warn({ err: error }, 'could not remove delivered images from the spool'));
     if (!settled.settled) {
       log.warn({ status: settled.job.status }, 'job settled by another process while it was delivered');
       this.#o.onSettled(job.id);
-      return undefined;
+      return { job: undefined, dropped };
     }
     observer.jobFinished(settled.job, durationMs);
     const { account, captured, released } = settled;
@@ -180,7 +182,7 @@ export class DeliveryService {
       events.emit({ type: 'failed', job: settled.job, code: 'undelivered', message: JOB_FAILURE_TEXT.undelivered, refunded: released, account });
     }
     this.#o.onSettled(job.id);
-    return settled.job;
+    return { job: settled.job, dropped };
   }
 }
 

@@ -108,4 +108,20 @@ describe('Slack failures', () => {
     }
     expect(h.jobs()).toHaveLength(0);
   });
+
+  it.each(['file_upload_size_exceeded', 'fatal_error'])(
+    'Slack refusing the upload (%s) releases the hold and tells the requester privately: nothing is charged',
+    async (error) => {
+      h.fake.failNext('files.completeUploadExternal', { error });
+      await h.imagine('a koi pond at dawn');
+      const told = await h.ephemeral(ALICE, 'could not be posted here');
+      expect(String(told.args.text)).toBe(
+        ':x: Your image “a koi pond at dawn” was made, but it could not be posted here, so nothing was charged for it. Your 4 credits were returned.',
+      );
+      await h.app.core.generation.settled();
+      expect(h.account(ALICE)).toMatchObject({ balance: STARTING_CREDITS, held: 0 });
+      expect(h.jobs(ALICE)).toMatchObject([{ status: 'failed', errorCode: 'undelivered', captured: 0 }]);
+      expect(h.app.core.admin.check()).toMatchObject({ integrity: 'ok', invariant: [], jobs: [] });
+    },
+  );
 });

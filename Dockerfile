@@ -27,9 +27,10 @@ RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 8080
-# SIGTERM starts the graceful shutdown: running jobs get SHUTDOWN_GRACE_SECONDS to finish, the rest
-# are released. Give the container longer than that before SIGKILL (docker stop -t 30, compose
-# stop_grace_period: 30s, Kubernetes terminationGracePeriodSeconds: 30).
+# SIGTERM starts the graceful shutdown, bounded by SHUTDOWN_GRACE_SECONDS as a whole: running jobs
+# finish and post within it, unfinished ones are released, unconfirmed uploads kept for the next
+# start. Give the container 10 s more before SIGKILL (docker stop -t 35, compose
+# stop_grace_period: 35s, Kubernetes terminationGracePeriodSeconds: 35).
 STOPSIGNAL SIGTERM
 # The ops server listens on HTTP_HOST (default 127.0.0.1, which this check reaches; compose sets
 # 0.0.0.0). A specific address is checked there.

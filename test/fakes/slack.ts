@@ -56,6 +56,11 @@ export interface FakeSlack {
   waitForCall(method: string, where?: (call: ApiCall) => boolean): Promise<ApiCall>;
   /** The next calls of `method` fail like this, in order. */
   failNext(method: string, ...failures: ApiFailure[]): void;
+  /**
+   * From now on, file uploads (the bytes sent to the upload URL) get no answer until `release()`:
+   * a slow upload, or a process killed in the middle of one. `started()` resolves once one is held.
+   */
+  holdUploads(): { release(): void; started(): Promise<void> };
   addChannel(o: { id: string; name?: string; isMember?: boolean; isPrivate?: boolean; isArchived?: boolean }): FakeChannel;
   addUser(id: string, name?: string): void;
   /** A file a user shared; private, downloadable with the bot token only. */
@@ -130,9 +135,16 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(response));
   };
 
+  let uploadHold: { gate: Promise<void>; held: number; waiters: (() => void)[] } | undefined;
   const upload = async (id: string, req: IncomingMessage, raw: Buffer, res: ServerResponse): Promise<void> => {
     const file = state.files.get(id);
     if (!file) return void res.writeHead(404).end('no such upload');
+    const hold = uploadHold;
+    if (hold) {
+      hold.held += 1;
+      for (const wake of hold.waiters.splice(0)) wake();
+      await hold.gate;
+    }
     const contentType = req.headers['content-type'] ?? '';
     let bytes = raw;
     if (contentType.startsWith('multipart/form-data')) {
@@ -181,6 +193,18 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const found = calls.find((c) => c.method === method && where(c));
       if (found) return Promise.resolve(found);
       return new Promise((resolve) => waiters.push({ method, where, resolve }));
+    },
+    holdUploads: () => {
+      let release: () => void = () => undefined;
+      const hold = { gate: new Promise<void>((resolve) => (release = resolve)), held: 0, waiters: [] as (() => void)[] };
+      uploadHold = hold;
+      return {
+        release: () => {
+          if (uploadHold === hold) uploadHold = undefined;
+          release();
+        },
+        started: () => (hold.held > 0 ? Promise.resolve() : new Promise<void>((resolve) => hold.waiters.push(resolve))),
+      };
     },
     failNext: (method, ...failures) => {
       state.failures.set(method, [...(state.failures.get(method) ?? []), ...failures]);

@@ -139,6 +139,65 @@ describe('the real process', () => {
     for (const account of after.accounts) expect(account).toMatchObject({ balance: 50, held: 0 });
   });
 
+  it('SIGTERM during an upload, SIGKILL at the documented deadline: the user is served (charged once) or refunded, never charged for nothing', async () => {
+    nbpro.setMode({ kind: 'success' });
+    const graceSeconds = 1;
+    const first = start({ SHUTDOWN_GRACE_SECONDS: String(graceSeconds) });
+    await first.waitForLog('nano-imagine started');
+    const hold = slack.holdUploads();
+    await imagine(USERS[0]);
+    await hold.started();
+    const stopAsked = performance.now();
+    first.kill('SIGTERM');
+    // The supervisor's deadline, as compose.yaml and the README give it: the grace plus 10 s. The
+    // process must be gone by then on its own; SIGKILL at the deadline is what a supervisor does.
+    const deadline = setTimeout(() => first.kill('SIGKILL'), (graceSeconds + 10) * 1000);
+    const exit = await first.exited;
+    clearTimeout(deadline);
+    expect(exit).toEqual({ code: 0, signal: null });
+    // Bounded by the grace as a whole (plus closing connections), not grace + the upload's own time.
+    expect(performance.now() - stopAsked).toBeLessThan((graceSeconds + 5) * 1000);
+    const cut = readLedger(dbPath);
+    expect(cut.jobs.map((j) => [j.status, j.held])).toEqual([['delivering', 4]]);
+    expect(cut.accounts).toEqual([{ key: `slack:${TEAM}:${USERS[0]}`, balance: 46, held: 4 }]);
+
+    // Slack answers again; the next start posts the kept image and charges it then.
+    hold.release();
+    const second = start();
+    await second.waitForLog('nano-imagine started');
+    const shared = await slack.waitForCall('files.completeUploadExternal', (c) => c.args.channel_id === CHANNEL && c.response.ok === true);
+    expect(String(shared.args.initial_comment)).toContain('the bot restarted while posting it');
+    second.kill('SIGTERM');
+    expect((await second.exited).code).toBe(0);
+    const after = readLedger(dbPath);
+    expect(after.check).toMatchObject({ integrity: 'ok', invariant: [], jobs: [] });
+    expect(after.jobs.map((j) => [j.status, j.held])).toEqual([['succeeded', 0]]);
+    expect(after.accounts).toEqual([{ key: `slack:${TEAM}:${USERS[0]}`, balance: 46, held: 0 }]);
+    expect(after.releasesPerJob.size).toBe(0);
+  });
+
+  it('SIGKILL during an upload: the next start posts the kept image and charges it once', async () => {
+    nbpro.setMode({ kind: 'success' });
+    const first = start();
+    await first.waitForLog('nano-imagine started');
+    const hold = slack.holdUploads();
+    await imagine(USERS[1]);
+    await hold.started();
+    first.kill('SIGKILL');
+    await first.exited;
+    hold.release();
+    expect(readLedger(dbPath).jobs.map((j) => j.status)).toEqual(['delivering']);
+    const second = start();
+    await second.waitForLog('nano-imagine started');
+    await slack.waitForCall('files.completeUploadExternal', (c) => c.args.channel_id === CHANNEL && c.response.ok === true && String(c.args.initial_comment).includes('restarted'));
+    second.kill('SIGTERM');
+    await second.exited;
+    const after = readLedger(dbPath);
+    expect(after.check).toMatchObject({ integrity: 'ok', invariant: [], jobs: [] });
+    expect(after.jobs.map((j) => j.status)).toEqual(['succeeded']);
+    expect(after.accounts).toEqual([{ key: `slack:${TEAM}:${USERS[1]}`, balance: 46, held: 0 }]);
+  });
+
   it('a start-up failure is logged, goes through the normal shutdown, and exits 1 for the supervisor to retry', async () => {
     const bot = start({ SLACK_BOT_TOKEN: 'xoxb-not-the-right-token' });
     expect((await bot.exited).code).toBe(1);

@@ -1,4 +1,7 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JobEvent } from '../../../src/core/generation/types.js';
 import { accountKey } from '../../../src/core/credits/accountKey.js';
 import { sniffImageType } from '../../../src/core/images/sniff.js';
 import { NBAPI_FAKE_KEY, startNbapiServer, type FakeNbapiServer } from '../../fakes/nbapiServer.js';
@@ -47,6 +50,40 @@ describe('GenerationService on the offline provider', () => {
     for (const line of transitions) expect(line).toMatchObject({ platform: 'cli', account: 'cli:alice', provider: 'offline' });
     // `delivered` counts the images the deliverer confirmed, not those downloaded.
     expect(transitions[3]).toMatchObject({ durationMs: expect.any(Number), delivered: 2, captured: 2, released: 0 });
+  });
+
+  it('charges nothing when the deliverer reports that nothing could be delivered, and forgets the spooled images', async () => {
+    const { final, events } = await submitAndWait(h.core, intent({ options: { count: 2 } }), (e) => e.delivery.fail(new Error('EACCES: the disk refused')));
+    expect(events.map((e) => e.type)).toEqual(['queued', 'started', 'ready', 'failed']);
+    expect(final).toMatchObject({ type: 'failed', code: 'undelivered', refunded: 2, account: { balance: 50, held: 0 }, job: { status: 'failed', captured: 0 } });
+    await h.core.generation.settled();
+    expect(readdirSync(join(dirname(h.dbPath), 'spool'))).toEqual([]);
+    ledgerIsConsistent(h);
+  });
+
+  it('charges only the images the deliverer confirmed; a second answer changes nothing', async () => {
+    let answer: Extract<JobEvent, { type: 'ready' }>['delivery'] | undefined;
+    const { final } = await submitAndWait(h.core, intent({ options: { count: 3 } }), (e) => {
+      answer = e.delivery;
+      e.delivery.confirm(2);
+    });
+    expect(final).toMatchObject({ type: 'succeeded', delivered: 2, captured: 2, released: 1, job: { captured: 2 }, account: { balance: 48, held: 0 } });
+    answer!.fail();
+    answer!.confirm(3);
+    expect(h.core.credits.account('cli:alice')).toMatchObject({ balance: 48, held: 0 });
+    // More images than were made is a deliverer's bug: refused, and the job still waits for a real answer.
+    let tooMany: unknown;
+    const { final: one } = await submitAndWait(h.core, intent({ options: { count: 1 } }), (e) => {
+      try {
+        e.delivery.confirm(2);
+      } catch (error) {
+        tooMany = error;
+      }
+      e.delivery.confirm(1);
+    });
+    expect(String(tooMany)).toMatch(/delivered images/);
+    expect(one).toMatchObject({ type: 'succeeded', captured: 1 });
+    ledgerIsConsistent(h);
   });
 
   it('refuses what the catalog cannot honour before any credit moves', () => {

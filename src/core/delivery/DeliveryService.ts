@@ -141,7 +141,14 @@ export class DeliveryService {
         return;
       }
       // Outstanding until its images have left the spool too.
-      settle(value).finally(done);
+      let dropped: Promise<void>;
+      try {
+        dropped = settle(value);
+      } catch (error) {
+        done();
+        throw error;
+      }
+      void dropped.finally(done);
     };
     return {
       confirm: (delivered) => answer({ delivered: requireCount(delivered, 'The number of delivered images', 0, produced) }),

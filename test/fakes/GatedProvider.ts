@@ -34,6 +34,9 @@ export class GatedProvider implements ImageProvider {
         waiter.resolve();
       }
     }
+    // Like the real providers: a call made after its job was aborted (shutdown while references were
+    // prepared) fails at once instead of waiting at a gate no abort event will open.
+    options.signal.throwIfAborted();
     if (this.#credit > 0) this.#credit -= 1;
     else await this.#gate(options.signal);
     return this.#inner.generate(request, options);

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import { AppError, ValidationError } from '../errors.js';
 import { deliveryCharge, isUnsettled, type Account, type Job, type LedgerEntry, type NewLedgerEntry } from '../model.js';
 import type { JobSettlement, Store } from '../storePorts.js';
+import { JOB_FAILURE_TEXT } from '../userText.js';
 import type { Platform } from '../vocabulary.js';
 import { platformOf, requirePlatform } from './accountKey.js';
 import { newJobId } from './jobId.js';
@@ -209,7 +210,7 @@ export class CreditService {
       status: empty ? 'failed' : input.status,
       captured,
       errorCode: input.errorCode ?? (empty ? 'no_output' : null),
-      errorMessage: input.errorMessage ?? (empty ? 'The provider returned no images.' : null),
+      errorMessage: input.errorMessage ?? (empty ? JOB_FAILURE_TEXT.no_output : null),
       outputs: input.outputs ?? [],
       finishedAt: this.#clock.now(),
     };

@@ -377,6 +377,8 @@ export class GenerationService {
         signal,
         dispatcher: this.#o.dispatcher,
       });
+      // A shutdown during the reference downloads: the provider is not called for a settled job.
+      signal.throwIfAborted();
       const produced = await this.#runner.generate(pending.request, references, signal, log);
       const images = await this.#runner.download(produced.images, signal, log);
       const failure = produced.firstError ?? (images.length === 0 ? new ProviderError('bad_response', this.#o.provider.id, JOB_FAILURE_TEXT.no_output) : undefined);

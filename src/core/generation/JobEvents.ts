@@ -9,6 +9,9 @@ export class JobEvents {
   readonly #logger: Logger;
   readonly #byJob = new Map<string, Set<JobListener>>();
   readonly #subscribers = new Set<JobListener>();
+  /** Events (and forgets, which must come after the events before them) not yet told. */
+  readonly #queue: (JobEvent | { readonly forget: string })[] = [];
+  #emitting = false;
 
   constructor(logger: Logger) {
     this.#logger = logger;
@@ -33,12 +36,35 @@ export class JobEvents {
     return this.#subscribers.size > 0 || (this.#byJob.get(jobId)?.size ?? 0) > 0;
   }
 
-  /** Drops the job's own listeners once it has ended. */
+  /** Drops the job's own listeners once it has ended (after they heard what was emitted before). */
   forget(jobId: string): void {
-    this.#byJob.delete(jobId);
+    this.#run({ forget: jobId });
   }
 
+  /**
+   * Tells the job's listeners, then the subscribers. An event emitted while listeners are being
+   * told (a deliverer confirming inside its `ready` handler) waits its turn, so every listener hears
+   * every job's events in the order they happened.
+   */
   emit(event: JobEvent): void {
+    this.#run(event);
+  }
+
+  #run(item: JobEvent | { readonly forget: string }): void {
+    this.#queue.push(item);
+    if (this.#emitting) return;
+    this.#emitting = true;
+    try {
+      for (let next = this.#queue.shift(); next; next = this.#queue.shift()) {
+        if ('forget' in next) this.#byJob.delete(next.forget);
+        else this.#tell(next);
+      }
+    } finally {
+      this.#emitting = false;
+    }
+  }
+
+  #tell(event: JobEvent): void {
     const own = this.#byJob.get(event.job.id) ?? [];
     for (const listener of [...own, ...this.#subscribers]) {
       try {

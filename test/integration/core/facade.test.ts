@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../../src/core/errors.js';
 import type { DerivedBase } from '../../../src/core/generation/derive.js';
-import type { GenerationIntent, JobEvent, ReferenceSource } from '../../../src/core/generation/types.js';
+import type { GenerationIntent, JobEvent, OutputImage, ReferenceSource } from '../../../src/core/generation/types.js';
 import type { Job } from '../../../src/core/model.js';
 import { GatedProvider } from '../../fakes/GatedProvider.js';
 import { intent, startCore, type Harness } from '../../support/coreHarness.js';
@@ -32,13 +32,19 @@ afterEach(async () => {
 });
 
 /** Submits through the facade, lets every image through the gate, and resolves with the final event. */
-function finished(h: Harness, i: GenerationIntent): Promise<{ job: Job; final: JobEvent; events: JobEvent[] }> {
+function finished(h: Harness, i: GenerationIntent): Promise<{ job: Job; final: JobEvent; events: JobEvent[]; images: readonly OutputImage[] }> {
   for (let n = 0; n < (i.options.count ?? 1); n += 1) gated.release();
   return new Promise((resolve, reject) => {
     const events: JobEvent[] = [];
+    let images: readonly OutputImage[] = [];
     const outcome = h.core.facade.submit(i, (event) => {
       events.push(event);
-      if (event.type === 'succeeded' || event.type === 'failed') resolve({ job: event.job, final: event, events });
+      // The test is the deliverer: every image counts as posted.
+      if (event.type === 'ready') {
+        images = event.images;
+        event.delivery.confirm(event.images.length);
+      }
+      if (event.type === 'succeeded' || event.type === 'failed') resolve({ job: event.job, final: event, events, images });
     });
     if (!outcome.ok) reject(new Error(`refused: ${outcome.refusal.code}`));
   });
@@ -46,9 +52,9 @@ function finished(h: Harness, i: GenerationIntent): Promise<{ job: Job; final: J
 
 /** A finished job and its first image, as an adapter would find it under the posted result. */
 async function resultOf(h: Harness, i: GenerationIntent): Promise<{ parent: Job; result: { bytes: Buffer; name: string } }> {
-  const { final } = await finished(h, i);
+  const { final, images } = await finished(h, i);
   if (final.type !== 'succeeded') throw new Error(`parent ${final.type}`);
-  return { parent: final.job, result: { bytes: final.images[0]!.bytes, name: 'result.png' } };
+  return { parent: final.job, result: { bytes: images[0]!.bytes, name: 'result.png' } };
 }
 
 let actions = 0;
@@ -79,23 +85,23 @@ describe('submit and subscribe', () => {
     const h = start();
     const seen: string[] = [];
     const unsubscribe = h.core.facade.subscribe((event) => seen.push(`${event.type}:${event.job.accountKey}`));
-    const { final, events } = await finished(h, intent({ accountKey: 'cli:alice', options: { count: 2 } }));
+    const { final, events, images } = await finished(h, intent({ accountKey: 'cli:alice', options: { count: 2 } }));
 
-    expect(events.map((e) => e.type)).toEqual(['queued', 'started', 'succeeded']);
+    expect(events.map((e) => e.type)).toEqual(['queued', 'started', 'ready', 'succeeded']);
     expect(events[0]).toMatchObject({ type: 'queued', position: 0, job: { status: 'queued', held: 2 } });
     expect(final).toMatchObject({
       type: 'succeeded',
       job: { status: 'succeeded', cost: 2, captured: 2, held: 0, kind: 'imagine', parentId: null },
       account: { key: 'cli:alice', balance: 48, held: 0 },
     });
-    expect(final.type === 'succeeded' && final.images).toHaveLength(2);
+    expect(images).toHaveLength(2);
     expect(gated.calls).toHaveLength(2);
-    expect(seen).toEqual(['queued:cli:alice', 'started:cli:alice', 'succeeded:cli:alice']);
+    expect(seen).toEqual(['queued:cli:alice', 'started:cli:alice', 'ready:cli:alice', 'succeeded:cli:alice']);
     expect(h.core.facade.jobs.get(final.job.id)).toEqual(final.job);
 
     unsubscribe();
     await finished(h, intent({ accountKey: 'cli:bob' }));
-    expect(seen).toHaveLength(3);
+    expect(seen).toHaveLength(4);
   });
 
   it('returns the job it already made for a repeated idempotency key, calling the provider once', async () => {
@@ -378,7 +384,12 @@ describe('cancel', () => {
     expect(written(h).ledger).toBe(ledgerBefore + 1);
 
     gated.release();
-    await new Promise<void>((resolve) => h.core.facade.subscribe((e) => e.type === 'succeeded' && resolve()));
+    await new Promise<void>((resolve) =>
+      h.core.facade.subscribe((e) => {
+        if (e.type === 'ready') e.delivery.confirm(e.images.length);
+        if (e.type === 'succeeded') resolve();
+      }),
+    );
     expect(h.core.facade.cancel(running.job.id)).toBe(false);
     // Only the running job reached the provider.
     expect(gated.calls).toHaveLength(1);

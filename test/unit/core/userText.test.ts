@@ -44,6 +44,7 @@ const JOB_FAILURE_CODES = Object.keys({
   no_output: 1,
   cancelled: 1,
   interrupted: 1,
+  undelivered: 1,
   internal: 1,
 } satisfies Record<JobFailureCode, 1>) as JobFailureCode[];
 
@@ -76,7 +77,7 @@ function failureText(code: JobFailureCode): string {
 
 describe('the text tables', () => {
   it('list every code of the catalogue', () => {
-    expect(JOB_FAILURE_CODES).toHaveLength(PROVIDER_ERROR_KINDS.length + IMAGE_ERROR_CODES.length + 4);
+    expect(JOB_FAILURE_CODES).toHaveLength(PROVIDER_ERROR_KINDS.length + IMAGE_ERROR_CODES.length + 5);
     expect(Object.keys(PROVIDER_FAILURE_TEXT).sort()).toEqual([...PROVIDER_ERROR_KINDS].sort());
     expect(Object.keys(JOB_FAILURE_TEXT).sort()).toEqual(['cancelled', 'internal', 'interrupted', 'no_output']);
     expect(Object.keys(REFUSAL_TEXT).sort()).toEqual(['queue_full', 'shutting_down', 'user_busy']);

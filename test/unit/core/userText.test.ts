@@ -79,7 +79,7 @@ describe('the text tables', () => {
   it('list every code of the catalogue', () => {
     expect(JOB_FAILURE_CODES).toHaveLength(PROVIDER_ERROR_KINDS.length + IMAGE_ERROR_CODES.length + 5);
     expect(Object.keys(PROVIDER_FAILURE_TEXT).sort()).toEqual([...PROVIDER_ERROR_KINDS].sort());
-    expect(Object.keys(JOB_FAILURE_TEXT).sort()).toEqual(['cancelled', 'internal', 'interrupted', 'no_output']);
+    expect(Object.keys(JOB_FAILURE_TEXT).sort()).toEqual(['cancelled', 'internal', 'interrupted', 'no_output', 'undelivered']);
     expect(Object.keys(REFUSAL_TEXT).sort()).toEqual(['queue_full', 'shutting_down', 'user_busy']);
   });
 

@@ -25,6 +25,11 @@ export interface Config {
   readonly httpHost: string;
   /** When set, `/metrics` needs `Authorization: Bearer <token>`. */
   readonly metricsToken: string | undefined;
+  /**
+   * Origins (scheme, host, port) image downloads may reach even on a private or local address,
+   * besides the configured API origins; see `src/core/net`.
+   */
+  readonly fetchAllowOrigins: readonly string[];
   readonly shutdownGraceMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly logPretty: boolean;
@@ -72,6 +77,35 @@ const idList = z.preprocess(
     .optional()
     .transform((s) => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean)),
 );
+/** An http(s) origin and nothing else: no path, query, fragment or user info. */
+function asOrigin(entry: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(entry);
+  } catch {
+    return undefined;
+  }
+  const bare = url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+  return (url.protocol === 'http:' || url.protocol === 'https:') && bare ? url.origin : undefined;
+}
+const originList = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      const entries = (s ?? '').split(',').map((x) => x.trim()).filter(Boolean).map((entry) => ({ entry, origin: asOrigin(entry) }));
+      const bad = entries.filter((e) => e.origin === undefined).map((e) => `"${e.entry}"`);
+      if (bad.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be comma-separated origins (scheme, host and port only), like http://127.0.0.1:8080,https://images.example.com; not ${bad.join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      return [...new Set(entries.flatMap((e) => (e.origin === undefined ? [] : [e.origin])))];
+    }),
+);
 const bool = z.preprocess(blankToUndefined, z.enum(['1', '0', 'true', 'false', 'yes', 'no']).optional());
 
 const envSchema = z.object({
@@ -117,6 +151,7 @@ const envSchema = z.object({
       .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces: generate one with `openssl rand -hex 32`')
       .optional(),
   ),
+  FETCH_ALLOW_ORIGINS: originList,
   SHUTDOWN_GRACE_SECONDS: int(0, 3600),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
@@ -216,6 +251,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     httpPort: e.HTTP_PORT,
     httpHost: e.HTTP_HOST ?? DEFAULTS.httpHost,
     metricsToken: e.METRICS_TOKEN,
+    fetchAllowOrigins: Object.freeze(e.FETCH_ALLOW_ORIGINS),
     shutdownGraceMs: (e.SHUTDOWN_GRACE_SECONDS ?? DEFAULTS.shutdownGraceSeconds) * 1000,
     logLevel: e.LOG_LEVEL ?? 'info',
     logPretty: truthy(e.LOG_PRETTY),

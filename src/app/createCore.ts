@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { Config } from '../config.js';
 import { catalogFor } from '../core/catalog/catalogs.js';
 import type { Catalog } from '../core/catalog/types.js';
@@ -12,6 +12,7 @@ import { createFacade } from '../core/facade/createFacade.js';
 import type { Facade } from '../core/facade/Facade.js';
 import { ConfigError, ValidationError } from '../core/errors.js';
 import { GenerationService } from '../core/generation/GenerationService.js';
+import { createGuardedAgent } from '../core/net/guardedAgent.js';
 import type { GenerationObserver } from '../core/generation/observer.js';
 import type { PriceTable } from '../core/pricing/defaultPrices.js';
 import { defaultPriceTable, parsePriceOverrides } from '../core/pricing/priceTable.js';
@@ -25,6 +26,7 @@ import { FileSpool } from '../db/FileSpool.js';
 import { MemorySpool } from '../db/MemorySpool.js';
 import { openDatabase } from '../db/open.js';
 import { createSqliteStore } from '../db/store.js';
+import { fetchAllowOrigins } from './fetchAllowOrigins.js';
 
 /**
  * Everything below the chat adapters, built from one configuration. Adapters and the CLI receive
@@ -52,7 +54,11 @@ export interface Core {
 export interface CoreDeps {
   readonly logger: Logger;
   readonly clock?: Clock;
-  /** Reaches the provider and image hosts; tests point it at their fakes. */
+  /**
+   * Reaches the provider and image hosts. Replaces the core's own guarded agent, and with it the
+   * refusal of private and local addresses: whoever passes one owns that policy.
+   * @defaultValue an agent that refuses non-public addresses outside {@link fetchAllowOrigins}
+   */
   readonly dispatcher?: Dispatcher;
   readonly observer?: GenerationObserver;
   /** Overrides the provider client (tests, benchmarks). */
@@ -104,7 +110,11 @@ export function createCore(config: Config, deps: CoreDeps): Core {
   const jobs = new JobService({ store, credits, clock });
   // The core's own connection pool: never undici's process-wide dispatcher, which other libraries
   // (discord.js bundles another undici) would otherwise share with a different undici version.
-  const ownAgent = deps.dispatcher ? undefined : new Agent({ keepAliveTimeout: 10_000, connections: 64 });
+  // Every connection it opens is checked: only the configured origins may be private or local.
+  const allowOrigins = new Set(fetchAllowOrigins(config));
+  const ownAgent: Agent | undefined = deps.dispatcher
+    ? undefined
+    : createGuardedAgent({ allowOrigins, agent: { keepAliveTimeout: 10_000, connections: 64 } });
   const dispatcher = deps.dispatcher ?? ownAgent!;
   const provider = deps.provider ?? createProvider(config.provider, { logger: deps.logger, dispatcher });
   const generation = new GenerationService({
@@ -117,6 +127,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     logger: deps.logger,
     ...(deps.observer ? { observer: deps.observer } : {}),
     dispatcher,
+    ...(ownAgent ? { fetchAllowOrigins: allowOrigins } : {}),
     spool,
     limits: {
       providerConcurrency: config.providerConcurrency,

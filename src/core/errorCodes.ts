@@ -36,13 +36,25 @@ export type JobFailureCode =
   | 'cancelled'
   /** The process stopped (restart, crash) before the job finished. */
   | 'interrupted'
+  /**
+   * An image link the network policy will not fetch (a reference, a provider result, a redirect
+   * hop): a private or local address, a scheme other than http(s), or a user name or password.
+   */
+  | 'fetch_refused'
   /** The images were made, but the platform (or the file system) refused them: nothing charged. */
   | 'undelivered'
   /** A bug: logged with its cause, told to the user as "something went wrong". */
   | 'internal';
 
 /** Why a submit was refused before any credit moved. */
-export type RefusalCode = 'invalid_request' | 'insufficient_credits' | 'queue_full' | 'user_busy' | 'shutting_down';
+export type RefusalCode =
+  | 'invalid_request'
+  | 'insufficient_credits'
+  | 'queue_full'
+  | 'user_busy'
+  | 'shutting_down'
+  /** A reference link refused from its form alone (scheme, user info, a local address literal). */
+  | 'fetch_refused';
 
 /** Input a person or operator gave that cannot be used. */
 export type ValidationCode =
@@ -52,6 +64,10 @@ export type ValidationCode =
   | 'invalid_amount'
   | 'invalid_account_key'
   | 'invalid_aspect_ratio'
+  /** A Discord reference stored anywhere but Discord's CDN (or the configured API origin). */
+  | 'foreign_reference'
+  /** A Slack file whose URL is not on Slack's file hosts (or the configured API origin). */
+  | 'foreign_file'
   | 'prices_invalid'
   | 'price_missing';
 

@@ -3,7 +3,7 @@
  * and the sentences built from them. Adapters render these; they never write their own wording for
  * a code, and never look inside a message.
  */
-import type { JobFailureCode, ProviderErrorKind, RefusalCode } from './errorCodes.js';
+import type { JobFailureCode, ProviderErrorKind, RefusalCode, ValidationCode } from './errorCodes.js';
 import { AppError, ProviderError } from './errors.js';
 import { chargeOf, type Job } from './model.js';
 import { plural } from './text/plural.js';
@@ -34,6 +34,24 @@ export const REFUSAL_TEXT = {
   user_busy: 'You already have several images waiting. Wait for them to finish, then try again.',
   shutting_down: 'The bot is restarting. Try again in a minute.',
 } as const satisfies Partial<Record<RefusalCode, string>>;
+
+/**
+ * Why the network policy refused an image link (`fetch_refused`), for references and provider
+ * results alike. None of them quotes the link: it may carry a token.
+ */
+export const FETCH_REFUSAL_TEXT = {
+  invalid_url: 'The image link is not a valid URL.',
+  not_http: 'The image link is not an http(s) link.',
+  user_info: 'The image link carries a user name or password, which the bot does not use.',
+  private_address: 'The image link points to a private or local network address, which the bot does not download from.',
+} as const;
+export type FetchRefusalReason = keyof typeof FETCH_REFUSAL_TEXT;
+
+/** The text for references an adapter refuses by where they are stored, before anything is held. */
+export const FOREIGN_REFERENCE_TEXT = {
+  foreign_reference: 'I can only use images uploaded to Discord, and that one is stored somewhere else.',
+  foreign_file: 'I can only use files stored on Slack, and that one is stored somewhere else.',
+} as const satisfies Partial<Record<ValidationCode, string>>;
 
 /** "1 credit", "4 credits". */
 export function credits(n: number): string {
@@ -84,5 +102,5 @@ export function describeFailure(error: unknown): { code: JobFailureCode; message
 }
 
 function isJobFailureCode(code: string): code is JobFailureCode {
-  return code.startsWith('image_') || code in JOB_FAILURE_TEXT;
+  return code.startsWith('image_') || code === 'fetch_refused' || code in JOB_FAILURE_TEXT;
 }

@@ -19,7 +19,8 @@ import { Scheduler } from '../scheduler/Scheduler.js';
 import { JobEvents } from './JobEvents.js';
 import { nullObserver, type GenerationObserver } from './observer.js';
 import { ProviderRunner } from './ProviderRunner.js';
-import { checkDeclaredReferences, describeReference, prepareReferences } from './references.js';
+import { FetchRefusedError } from '../net/FetchRefusedError.js';
+import { checkDeclaredReferences, checkReferenceUrls, describeReference, prepareReferences } from './references.js';
 import { resolveRequest } from './resolveRequest.js';
 import type { GenerationIntent, JobListener, OutputImage, ReferenceSource, Refusal, ResolvedRequest, SubmitOutcome } from './types.js';
 
@@ -60,6 +61,12 @@ export interface GenerationServiceOptions {
   readonly spool: ImageSpool;
   /** For image downloads; tests pass one that reaches their fake servers. */
   readonly dispatcher?: Dispatcher;
+  /**
+   * The origins `dispatcher` lets reach private and local addresses. When given, a reference link
+   * whose host is a local address literal outside them is refused at submit, before anything is
+   * held; when absent, only the link's form is checked there (scheme, user info).
+   */
+  readonly fetchAllowOrigins?: ReadonlySet<string>;
 }
 
 /** A job this process holds credits for and will run. */
@@ -253,8 +260,10 @@ export class GenerationService {
     try {
       const request = resolveRequest(this.catalog, this.#o.prices, intent.prompt, intent.options, intent.references.length);
       checkDeclaredReferences(intent.references, this.#o.limits.maxReferenceDownloadBytes);
+      checkReferenceUrls(intent.references, this.#o.fetchAllowOrigins);
       return request;
     } catch (error) {
+      if (error instanceof FetchRefusedError) return { code: 'fetch_refused', message: error.message };
       if (error instanceof ValidationError || error instanceof ImageError) return { code: 'invalid_request', message: error.message };
       throw error;
     }

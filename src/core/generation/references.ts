@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { ImageError } from '../errors.js';
 import { fetchImage } from '../images/fetchImage.js';
+import { checkFetchUrl, precheckFetchUrl } from '../net/checkFetchUrl.js';
 import { prepareReference } from '../images/prepare.js';
 import { formatBytes } from '../text/formatBytes.js';
 import type { PreparedImage } from '../vocabulary.js';
@@ -29,6 +30,20 @@ export function checkDeclaredReferences(sources: readonly ReferenceSource[], max
         `${label} is too large (${formatBytes(source.declaredSize)}; ${formatBytes(maxBytes)} at most).`,
       );
     }
+  }
+}
+
+/**
+ * Refusals decidable from the reference links alone, before anything is held: what no download may
+ * request (not http(s), user info) and, when `allowOrigins` is given, local address literals outside
+ * it. The address actually connected to is checked again when downloading.
+ * @throws FetchRefusedError
+ */
+export function checkReferenceUrls(sources: readonly ReferenceSource[], allowOrigins: ReadonlySet<string> | undefined): void {
+  for (const source of sources) {
+    if (!('url' in source)) continue;
+    if (allowOrigins === undefined) checkFetchUrl(source.url);
+    else precheckFetchUrl(source.url, allowOrigins);
   }
 }
 

@@ -1,5 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import { ImageError } from '../errors.js';
+import { checkFetchUrl, MAX_REDIRECTS } from '../net/checkFetchUrl.js';
+import { findFetchRefusal } from '../net/FetchRefusedError.js';
 import { notAnImage, tooLarge } from './limits.js';
 import { SNIFF_BYTES, sniffImageType, type ImageMime } from './sniff.js';
 
@@ -17,11 +19,14 @@ export interface FetchImageOptions {
   readonly timeoutMs: number;
   /** Cancels the download; its reason is rethrown as is. */
   readonly signal?: AbortSignal;
-  /** undici dispatcher (an Agent, a proxy, or a test's); the global one when absent. */
+  /**
+   * undici dispatcher; the global one when absent. The address check lives here: pass a guarded
+   * agent (`createGuardedAgent`), as the core does, so every hop is checked where it connects.
+   */
   readonly dispatcher?: Dispatcher;
   /**
    * Redirects followed before giving up.
-   * @defaultValue 5
+   * @defaultValue {@link MAX_REDIRECTS}
    */
   readonly maxRedirects?: number;
 }
@@ -32,7 +37,6 @@ export interface FetchedImage {
   readonly mime: ImageMime;
 }
 
-const DEFAULT_MAX_REDIRECTS = 5;
 const ACCEPT = 'image/png,image/jpeg,image/webp,image/gif;q=0.9,*/*;q=0.1';
 
 function fetchFailed(detail: string, cause?: unknown): ImageError {
@@ -41,17 +45,6 @@ function fetchFailed(detail: string, cause?: unknown): ImageError {
     `Could not download the image (${detail}).`,
     cause === undefined ? undefined : { cause },
   );
-}
-
-function httpUrl(location: string, base?: URL): URL {
-  let url: URL;
-  try {
-    url = new URL(location, base);
-  } catch (error) {
-    throw fetchFailed('the link is not a valid URL', error);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw fetchFailed('the link is not http(s)');
-  return url;
 }
 
 function headerValue(headers: Dispatcher.ResponseData['headers'], name: string): string | undefined {
@@ -89,8 +82,8 @@ async function readImageBody(response: Dispatcher.ResponseData, maxBytes: number
 }
 
 async function download(source: ImageSource, options: FetchImageOptions, signal: AbortSignal): Promise<FetchedImage> {
-  const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
-  let url = httpUrl(source.url);
+  const maxRedirects = options.maxRedirects ?? MAX_REDIRECTS;
+  let url = checkFetchUrl(source.url);
   let headers: Readonly<Record<string, string>> = source.headers ?? {};
   for (let redirects = 0; ; redirects += 1) {
     const response = await request(url, {
@@ -105,7 +98,7 @@ async function download(source: ImageSource, options: FetchImageOptions, signal:
       const location = headerValue(response.headers, 'location');
       if (location === undefined) throw fetchFailed(`HTTP ${statusCode} without a location`);
       if (redirects >= maxRedirects) throw fetchFailed('too many redirects');
-      const next = httpUrl(location, url);
+      const next = checkFetchUrl(location, url);
       // A token for one host must never reach another (the fetch standard drops Authorization the
       // same way); the caller's headers all exist for the first origin, so all of them go.
       if (next.origin !== url.origin) headers = {};
@@ -122,12 +115,15 @@ async function download(source: ImageSource, options: FetchImageOptions, signal:
 
 /**
  * Downloads an image with a byte cap, a timeout and a check of its real type (DESIGN §3 steps 5
- * and 7). Redirects are followed (a bounded number), without the caller's headers once they leave
- * the first origin. Messages never carry the URL or header values: both can hold secrets.
+ * and 7). Only http(s) URLs without user info are requested; redirects are followed by hand (a
+ * bounded number), each hop checked again and sent without the caller's headers once the chain
+ * leaves the first origin. Messages never carry the URL or header values: both can hold secrets.
  *
+ * @throws FetchRefusedError (`fetch_refused`) for a URL or hop the network policy refuses: not
+ *   http(s), user info, or an address the dispatcher would not connect to.
  * @throws ImageError `image_too_large` (declared or streamed size over `maxBytes`),
  *   `image_not_image` (HTML, text or any other type), `image_fetch_failed` (HTTP 4xx/5xx, network,
- *   bad URL, redirect loop), `image_timeout`; the caller's abort reason when `signal` aborts.
+ *   too many redirects), `image_timeout`; the caller's abort reason when `signal` aborts.
  */
 export async function fetchImage(source: ImageSource, options: FetchImageOptions): Promise<FetchedImage> {
   options.signal?.throwIfAborted();
@@ -145,6 +141,8 @@ export async function fetchImage(source: ImageSource, options: FetchImageOptions
     return await download(source, options, controller.signal);
   } catch (error) {
     if (error instanceof ImageError) throw error;
+    const refusal = findFetchRefusal(error);
+    if (refusal) throw refusal;
     options.signal?.throwIfAborted();
     if (timedOut) {
       const seconds = Number((options.timeoutMs / 1000).toFixed(1));

@@ -162,7 +162,8 @@ describe('derive on a finished job', () => {
   });
 
   it('reroll keeps the references stored with a URL, fetched the way the platform says, and drops uploaded bytes', async () => {
-    const h = start();
+    // Allowed, so the link passes the submit-time check; nothing listens there, so the download fails.
+    const h = start({ FETCH_ALLOW_ORIGINS: 'http://127.0.0.1:1' });
     const { job: parent } = await finished(h, intent({ references: [{ bytes: Buffer.from('not read'), name: 'upload.png' }, { url: 'http://127.0.0.1:1/cat.png', name: 'cat.png' }] }));
     // The references could not be used, so the parent failed; a reroll of a failed job is not refused.
     expect(parent).toMatchObject({ status: 'failed', captured: 0 });

@@ -136,7 +136,8 @@ describe('GenerationService against the fake nbpro server', () => {
   beforeEach(async () => {
     nbpro = await startNbproServer();
     files = await FileServer.start();
-    h = startCore({ NBPRO_API_KEY: NBPRO_FAKE_KEY, NBPRO_BASE_URL: nbpro.url, PROVIDER_RETRIES: '2' });
+    // The file server stands in for an image host; the ops port or a database beside it stays refused.
+    h = startCore({ NBPRO_API_KEY: NBPRO_FAKE_KEY, NBPRO_BASE_URL: nbpro.url, PROVIDER_RETRIES: '2', FETCH_ALLOW_ORIGINS: files.origin });
   });
   afterEach(async () => {
     await h.close();

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { fetchAllowOrigins } from '../../../src/app/fetchAllowOrigins.js';
 import { parseConfig } from '../../../src/config.js';
 import { ConfigError } from '../../../src/core/errors.js';
 
@@ -108,5 +109,41 @@ describe('parseConfig', () => {
     const file = join(dir, 'prices.json');
     writeFileSync(file, '{}');
     expect(parseConfig({ PRICES_FILE: file }).pricesFile).toBe(file);
+  });
+
+  it('reads FETCH_ALLOW_ORIGINS as exact origins: scheme, host and port', () => {
+    expect(parseConfig({}).fetchAllowOrigins).toEqual([]);
+    const c = parseConfig({ FETCH_ALLOW_ORIGINS: ' http://127.0.0.1:8080/ , HTTPS://Images.Example:443,http://127.0.0.1:8080' });
+    expect(c.fetchAllowOrigins).toEqual(['http://127.0.0.1:8080', 'https://images.example']);
+    expect(Object.isFrozen(c.fetchAllowOrigins)).toBe(true);
+  });
+
+  it('refuses FETCH_ALLOW_ORIGINS entries that are not bare http(s) origins, naming each, with the other problems', () => {
+    const list = problems({
+      FETCH_ALLOW_ORIGINS: 'http://127.0.0.1:8080,ftp://files.example,https://images.example/path,http://user:pw@127.0.0.1:9,nope',
+      QUEUE_LIMIT: 'lots',
+    });
+    expect(list).toHaveLength(2);
+    const [origins] = list.filter((p) => p.startsWith('FETCH_ALLOW_ORIGINS'));
+    expect(origins).toMatch(/must be comma-separated origins \(scheme, host and port only\), like http:\/\/127\.0\.0\.1:8080/);
+    for (const bad of ['"ftp://files.example"', '"https://images.example/path"', '"http://user:pw@127.0.0.1:9"', '"nope"']) expect(origins).toContain(bad);
+    expect(origins).not.toContain('"http://127.0.0.1:8080"');
+  });
+
+  it('exempts from the address check only the configured API origins and FETCH_ALLOW_ORIGINS', () => {
+    const c = parseConfig({
+      NBPRO_API_KEY: 'sk-1',
+      NBPRO_BASE_URL: 'http://127.0.0.1:7001/',
+      DISCORD_TOKEN: 'tok',
+      DISCORD_APPLICATION_ID: '123456789012345678',
+      DISCORD_API_URL: 'http://127.0.0.1:7002/api',
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_APP_TOKEN: 'xapp-1',
+      SLACK_API_URL: 'http://127.0.0.1:7003/api/',
+      FETCH_ALLOW_ORIGINS: 'http://127.0.0.1:7004,http://127.0.0.1:7001',
+    });
+    expect(fetchAllowOrigins(c)).toEqual(['http://127.0.0.1:7001', 'http://127.0.0.1:7002', 'http://127.0.0.1:7003', 'http://127.0.0.1:7004']);
+    expect(fetchAllowOrigins(parseConfig({}))).toEqual([]);
+    expect(fetchAllowOrigins(parseConfig({ NBAPI_API_KEY: 'k-1' }))).toEqual(['https://api.nanobananaapi.dev']);
   });
 });

@@ -10,12 +10,15 @@ import { AppError, ImageError, ProviderError, ValidationError } from '../../../s
 import { catalogFor } from '../../../src/core/catalog/catalogs.js';
 import { resolveRequest } from '../../../src/core/generation/resolveRequest.js';
 import type { Job } from '../../../src/core/model.js';
+import { FetchRefusedError } from '../../../src/core/net/FetchRefusedError.js';
 import { defaultPriceTable } from '../../../src/core/pricing/priceTable.js';
 import { providerFailure } from '../../../src/core/providers/providerFailure.js';
 import {
   chargeText,
   credits,
   describeFailure,
+  FETCH_REFUSAL_TEXT,
+  FOREIGN_REFERENCE_TEXT,
   insufficientCreditsText,
   interruptedNotice,
   JOB_FAILURE_TEXT,
@@ -44,6 +47,7 @@ const JOB_FAILURE_CODES = Object.keys({
   no_output: 1,
   cancelled: 1,
   interrupted: 1,
+  fetch_refused: 1,
   undelivered: 1,
   internal: 1,
 } satisfies Record<JobFailureCode, 1>) as JobFailureCode[];
@@ -63,6 +67,8 @@ const REFUSAL_TEXTS = {
   queue_full: () => REFUSAL_TEXT.queue_full,
   user_busy: () => REFUSAL_TEXT.user_busy,
   shutting_down: () => REFUSAL_TEXT.shutting_down,
+  // The refusal's own reason, from FETCH_REFUSAL_TEXT.
+  fetch_refused: () => new FetchRefusedError('private_address').message,
 } satisfies Record<RefusalCode, () => string>;
 
 /** The text a person reads for a job that failed with `code`, as the engine builds it. */
@@ -72,12 +78,13 @@ function failureText(code: JobFailureCode): string {
     return describeFailure(providerFailure(kind, 'nbpro')).message;
   }
   if (code.startsWith('image_')) return describeFailure(new ImageError(code as ImageErrorCode, 'That image is not usable.')).message;
+  if (code === 'fetch_refused') return describeFailure(new FetchRefusedError('private_address')).message;
   return JOB_FAILURE_TEXT[code as keyof typeof JOB_FAILURE_TEXT];
 }
 
 describe('the text tables', () => {
   it('list every code of the catalogue', () => {
-    expect(JOB_FAILURE_CODES).toHaveLength(PROVIDER_ERROR_KINDS.length + IMAGE_ERROR_CODES.length + 5);
+    expect(JOB_FAILURE_CODES).toHaveLength(PROVIDER_ERROR_KINDS.length + IMAGE_ERROR_CODES.length + 6);
     expect(Object.keys(PROVIDER_FAILURE_TEXT).sort()).toEqual([...PROVIDER_ERROR_KINDS].sort());
     expect(Object.keys(JOB_FAILURE_TEXT).sort()).toEqual(['cancelled', 'internal', 'interrupted', 'no_output', 'undelivered']);
     expect(Object.keys(REFUSAL_TEXT).sort()).toEqual(['queue_full', 'shutting_down', 'user_busy']);
@@ -94,6 +101,18 @@ describe('the text tables', () => {
     const text = REFUSAL_TEXTS[code]();
     expect(text.trim().length).toBeGreaterThan(10);
     expect(text).toMatch(/^[A-Z].*\.$/s);
+  });
+
+  it.each([...Object.entries(FETCH_REFUSAL_TEXT), ...Object.entries(FOREIGN_REFERENCE_TEXT)])(
+    'has a sentence for the reference refusal %s that quotes no link',
+    (_reason, text) => {
+      expect(text).toMatch(/^[A-Z].*\.$/s);
+      expect(text).not.toMatch(/https?:|\/\//);
+    },
+  );
+
+  it('keeps a fetch refusal’s own reason as the job’s failure text', () => {
+    expect(describeFailure(new FetchRefusedError('user_info'))).toEqual({ code: 'fetch_refused', message: FETCH_REFUSAL_TEXT.user_info });
   });
 
   it('gives each provider kind its own sentence, and says who can act where someone can', () => {

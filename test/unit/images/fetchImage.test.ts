@@ -3,6 +3,7 @@ import { Agent } from 'undici';
 import { ImageError } from '../../../src/core/errors.js';
 import { fetchImage, type FetchImageOptions, type ImageSource } from '../../../src/core/images/fetchImage.js';
 import { NOT_AN_IMAGE_MESSAGE } from '../../../src/core/images/limits.js';
+import { FetchRefusedError } from '../../../src/core/net/FetchRefusedError.js';
 import { FileServer, LOGIN_PAGE } from '../../fakes/fileServer.js';
 import { noisyPng, solidPng } from '../../fakes/imageFixtures.js';
 
@@ -123,8 +124,17 @@ describe('fetchImage', () => {
       expect((await failure(fetchFrom(url))).code).toBe('image_fetch_failed');
     });
 
-    it.each(['file:///etc/passwd', 'not a url', 'ftp://127.0.0.1/a.png'])('refuses the URL %j', async (url) => {
-      expect((await failure(fetchFrom(url))).code).toBe('image_fetch_failed');
+    it.each(['file:///etc/passwd', 'not a url', 'ftp://127.0.0.1/a.png', 'data:image/png;base64,iVBORw0KGgo='])('refuses the URL %j', async (url) => {
+      await expect(fetchFrom(url)).rejects.toMatchObject({ code: 'fetch_refused' });
+    });
+
+    it('refuses a URL with user info before sending anything', async () => {
+      server.bytes('/a.png', png, 'image/png');
+      const error: unknown = await fetchFrom(server.url('/a.png').replace('http://', 'http://user:secret@')).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(FetchRefusedError);
+      expect(error).toMatchObject({ code: 'fetch_refused', message: 'The image link carries a user name or password, which the bot does not use.' });
+      expect((error as Error).message).not.toContain('secret');
+      expect(server.requests).toHaveLength(0);
     });
 
     it('gives up on a redirect loop', async () => {

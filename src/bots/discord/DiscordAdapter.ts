@@ -4,6 +4,7 @@ import type { ChatAdapter } from '../ChatAdapter.js';
 import type { DiscordConfig } from '../../config.js';
 import type { OutputImage } from '../../core/generation/types.js';
 import type { Account, Job } from '../../core/model.js';
+import { attachmentOrigins } from './attachmentOrigins.js';
 import { buildCommands } from './commands/buildCommands.js';
 import type { DiscordContext, DiscordCore } from './DiscordContext.js';
 import { handleSafely } from './interactions/handleSafely.js';
@@ -47,6 +48,7 @@ export class DiscordAdapter implements ChatAdapter {
   readonly #presenters: Presenters;
   readonly #afterRestart: AfterRestart;
   readonly #adminIds: ReadonlySet<string>;
+  readonly #attachmentOrigins: ReadonlySet<string>;
   #stopped: Promise<void> | undefined;
 
   constructor(options: DiscordAdapterOptions) {
@@ -62,6 +64,7 @@ export class DiscordAdapter implements ChatAdapter {
     const postToUser = restDirectPoster(this.#client.rest);
     this.#forms = new PendingForms(clock);
     this.#adminIds = new Set(options.config.adminIds);
+    this.#attachmentOrigins = attachmentOrigins(options.config.apiUrl);
     this.#presenters = new Presenters({ clock, core: options.core, postToChannel, postToUser, logger: this.#logger });
     this.#afterRestart = new AfterRestart({ core: options.core, postToChannel, postToUser, logger: this.#logger });
     this.#client.on(Events.InteractionCreate, (interaction) => {
@@ -110,6 +113,7 @@ export class DiscordAdapter implements ChatAdapter {
     return {
       core: this.#options.core,
       adminIds: this.#adminIds,
+      attachmentOrigins: this.#attachmentOrigins,
       forms: this.#forms,
       presenters: this.#presenters,
       // Made on first use: most interactions log once or not at all, and acks are latency-bound.

@@ -10,6 +10,8 @@ export type DiscordCore = Facade;
 export interface DiscordContext {
   readonly core: DiscordCore;
   readonly adminIds: ReadonlySet<string>;
+  /** Origins references may be downloaded from (see `attachmentOrigins`). */
+  readonly attachmentOrigins: ReadonlySet<string>;
   readonly forms: PendingForms;
   readonly presenters: Presenters;
   /** A child logger for this interaction (id, user, platform). */

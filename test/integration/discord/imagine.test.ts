@@ -1,6 +1,8 @@
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FOREIGN_REFERENCE_TEXT } from '../../../src/core/userText.js';
 import { FakeDiscord, type DiscordRequest } from '../../fakes/discord.js';
+import { FileServer } from '../../fakes/fileServer.js';
 import { solidPng } from '../../fakes/imageFixtures.js';
 import { startNbproServer, type FakeNbproServer } from '../../fakes/nbproServer.js';
 import { startApp, tempDir, type RunningApp } from './harness.js';
@@ -110,6 +112,25 @@ describe('Discord /imagine and /edit through the real client', () => {
     expect(nbpro.requests.length).toBe(before);
     expect(core().credits.account(`discord:${carol.id}`)).toBeUndefined();
     expect(core().jobs.history({ accountKey: `discord:${carol.id}` })).toEqual([]);
+  });
+
+  it('refuses an attachment stored outside Discord privately, before any acknowledgement, without fetching it', async () => {
+    const erin = fake.user('erin');
+    const elsewhere = await FileServer.start();
+    try {
+      const real = fake.addAttachment({ name: 'photo.png', bytes: await solidPng(8, 8, '#00ff00'), contentType: 'image/png' });
+      const forged = { ...real, url: elsewhere.url('/photo.png'), proxy_url: elsewhere.url('/photo.png') };
+      const before = nbpro.requests.length;
+      const i = fake.slashCommand('edit', { image: forged, prompt: 'make it blue' }, { user: erin });
+      const ack = await fake.waitForCallback(i);
+      expect(body(ack).type).toBe(4);
+      expect(body(ack).data).toMatchObject({ flags: EPHEMERAL, content: FOREIGN_REFERENCE_TEXT.foreign_reference });
+      expect(elsewhere.requests).toHaveLength(0);
+      expect(nbpro.requests.length).toBe(before);
+      expect(core().jobs.history({ accountKey: `discord:${erin.id}` })).toEqual([]);
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   it('a "PNG" that turns out not to be an image: the public placeholder goes, the reason is private, credits return', async () => {

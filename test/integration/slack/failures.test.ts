@@ -3,6 +3,8 @@
  * and failures of Slack itself. Socket Mode; the transport makes no difference to these paths.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FOREIGN_REFERENCE_TEXT } from '../../../src/core/userText.js';
+import { FileServer } from '../../fakes/fileServer.js';
 import { input, type FakeView } from '../../fakes/slack.js';
 import { solidPng } from '../../fakes/imageFixtures.js';
 import { ALICE, GENERAL, STARTING_CREDITS, startHarness, type Harness } from './harness.js';
@@ -42,6 +44,32 @@ describe('Slack failures', () => {
     expect(answer.body).toMatchObject({ response_action: 'errors', errors: { prompt: expect.stringContaining('is not an image') as string } });
     expect(h.jobs()).toHaveLength(0);
     expect(h.fake.state.downloads).toHaveLength(0);
+  });
+
+  it('a file whose URL is outside Slack keeps the modal open, and neither it nor the token is fetched', async () => {
+    const elsewhere = await FileServer.start();
+    try {
+      const image = h.fake.addFile({ name: 'cat.png', bytes: await solidPng(16, 16, '#123456'), user: ALICE });
+      const forged = { ...h.fake.filePayload(image), url_private: elsewhere.url('/cat.png'), url_private_download: elsewhere.url('/cat.png') };
+      const view = await openGenerateModal();
+      const answer = await h.fake.deliver(
+        'interactive',
+        h.fake.payloads.viewSubmission({
+          user: ALICE,
+          view,
+          values: {
+            prompt: { value: input.text('a lighthouse') },
+            channel: { value: input.conversation(GENERAL) },
+            references: { value: input.files([forged]) },
+          },
+        }),
+      );
+      expect(answer.body).toMatchObject({ response_action: 'errors', errors: { references: FOREIGN_REFERENCE_TEXT.foreign_file } });
+      expect(h.jobs()).toHaveLength(0);
+      expect(elsewhere.requests).toHaveLength(0);
+    } finally {
+      await elsewhere.close();
+    }
   });
 
   it('a "PNG" that turns out to be an HTML page fails the job, refunds it and says so', async () => {

@@ -1,5 +1,7 @@
 import { MessageFlags, type BaseInteraction } from 'discord.js';
 import type { GenerationIntent, SubmitOutcome } from '../../../core/generation/types.js';
+import { FOREIGN_REFERENCE_TEXT } from '../../../core/userText.js';
+import { fromDiscordOnly } from '../attachmentOrigins.js';
 import type { DiscordContext } from '../DiscordContext.js';
 import type { Replier } from '../jobs/Replier.js';
 import { replyEphemeral } from './replyEphemeral.js';
@@ -22,6 +24,12 @@ export interface JobStart {
  */
 export async function startJob(ctx: DiscordContext, start: JobStart): Promise<void> {
   const { interaction } = start;
+  // Only Discord's CDN is downloaded from: a link elsewhere is refused before anything is held.
+  if (!fromDiscordOnly(start.intent.references, ctx.attachmentOrigins)) {
+    ctx.logger.info({ refusal: 'foreign_reference' }, 'job refused');
+    await replyEphemeral(interaction, FOREIGN_REFERENCE_TEXT.foreign_reference);
+    return;
+  }
   const presenter = ctx.presenters.create({
     replier: interaction,
     surface: start.surface,

@@ -1,5 +1,6 @@
 import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { idempotencyKey } from '../../../core/credits/accountKey.js';
+import { ValidationError } from '../../../core/errors.js';
 import type { ReferenceSource } from '../../../core/generation/types.js';
 import { describeSubmit } from '../describeSubmit.js';
 import { destinationJson, parseDestination } from '../destination.js';
@@ -32,13 +33,21 @@ async function submitChild(ctx: SlackContext, kind: 'reroll' | 'upscale', click:
     kind === 'reroll'
       ? { kind, stored: (r: { name: string; url: string }) => ctx.files.referenceForUrl(r.url, r.name) }
       : { kind, result: await resultFile(ctx, click) };
-  const derived = ctx.core.derive(parent, request, {
+  const base = {
     idempotencyKey: idempotencyKey.slackAction(actor.team, actor.user, click.actionTs),
     accountKey: actor.accountKey,
     platform: 'slack',
     displayName: actor.displayName,
     destination: destinationJson({ ...where, user: actor.user }),
-  });
+  } as const;
+  let derived: ReturnType<typeof ctx.core.derive>;
+  try {
+    derived = ctx.core.derive(parent, request, base);
+  } catch (error) {
+    // A stored reference that is not a Slack file (`foreign_file`): refused before anything is held.
+    if (error instanceof ValidationError) return error.message;
+    throw error;
+  }
   if (!derived.ok) return derived.message;
   return describeSubmit(ctx.core.submit(derived.intent), derived.note);
 }

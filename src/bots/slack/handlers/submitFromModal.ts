@@ -1,4 +1,5 @@
 import type { ViewSubmitAction } from '@slack/bolt';
+import { ValidationError } from '../../../core/errors.js';
 import type { GenerationIntent, ReferenceSource } from '../../../core/generation/types.js';
 import { truncate } from '../../../core/text/truncate.js';
 import { actorOf, teamOf, type SlackActor } from '../accountOf.js';
@@ -22,7 +23,7 @@ export function actorOfView(ctx: SlackContext, body: ViewSubmitAction): SlackAct
   return actorOf(teamOf(body), body.user.id, body.user.name, ctx.adminIds);
 }
 
-/** Reference sources for Slack files; a file Slack will not describe becomes a field error. */
+/** Reference sources for Slack files; a file Slack will not describe, or stored elsewhere, becomes a field error. */
 export async function referencesFor(
   ctx: SlackContext,
   files: readonly SlackFileLike[],
@@ -30,6 +31,7 @@ export async function referencesFor(
   try {
     return { ok: true, references: await Promise.all(files.map((f) => ctx.files.reference(f))) };
   } catch (error) {
+    if (error instanceof ValidationError) return { ok: false, message: error.message };
     const { code } = describeSlackError(error);
     ctx.logger.warn({ code }, 'could not resolve Slack files');
     return { ok: false, message: `I couldn’t read the image files (Slack said: ${code}). Try again, or share the images again.` };

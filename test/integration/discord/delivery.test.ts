@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { APIUser } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord, type DiscordRequest } from '../../fakes/discord.js';
 import { startNbproServer, type FakeNbproServer } from '../../fakes/nbproServer.js';
@@ -24,6 +25,17 @@ describe('Discord: charged only for what Discord took', () => {
     await Promise.all([fake.close(), nbpro.close()]);
     dir.remove();
   });
+
+  /** Starts the bot, asks for an image and stops the bot while Discord holds the upload unanswered. */
+  async function stopDuringUpload(db: string, user: APIUser, prompt: string): Promise<{ first: RunningApp; hold: ReturnType<FakeDiscord['holdUploads']> }> {
+    const first = await start(db);
+    const hold = fake.holdUploads();
+    fake.slashCommand('imagine', { prompt }, { user });
+    await hold.started();
+    // SHUTDOWN_GRACE_SECONDS=0: the deadline passes with the upload in flight.
+    await first.stop();
+    return { first, hold };
+  }
 
   it.each([
     ['forbidden', 403],
@@ -82,13 +94,8 @@ describe('Discord: charged only for what Discord took', () => {
 
   it('a result whose upload the shutdown deadline cut off is posted in the channel at the next start, and charged then', async () => {
     const db = `kept-${++n}`;
-    const first = await start(db);
     const user = fake.user('kept-user');
-    const hold = fake.holdUploads();
-    fake.slashCommand('imagine', { prompt: 'a castle at night' }, { user });
-    await hold.started();
-    // SHUTDOWN_GRACE_SECONDS=0: the deadline passes with the upload in flight.
-    await first.stop();
+    const { first, hold } = await stopDuringUpload(db, user, 'a castle at night');
     expect(first.logs.some((l) => l.includes('deliveries left for the next start'))).toBe(true);
     hold.release();
     expect(readdirSync(join(dir.path, 'spool'))).toHaveLength(1);
@@ -113,12 +120,8 @@ describe('Discord: charged only for what Discord took', () => {
 
   it('a spooled result Discord refuses after the restart is released, and its owner told in the channel', async () => {
     const db = `lost-${++n}`;
-    const first = await start(db);
     const user = fake.user('lost-user');
-    const hold = fake.holdUploads();
-    fake.slashCommand('imagine', { prompt: 'a bridge' }, { user });
-    await hold.started();
-    await first.stop();
+    const { hold } = await stopDuringUpload(db, user, 'a bridge');
     fake.refuseUploads('forbidden');
     hold.release();
     const second = await start(db);

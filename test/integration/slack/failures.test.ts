@@ -26,10 +26,10 @@ describe('Slack failures', () => {
     return (opened.response as { view: FakeView }).view;
   }
 
-  it('a file declared as something other than an image keeps the modal open with an error', async () => {
-    const pdf = h.fake.addFile({ name: 'notes.pdf', bytes: Buffer.from('%PDF-1.7'), mimetype: 'application/pdf', user: ALICE });
+  /** Opens the Generate modal and submits it with a prompt, the general channel and these files. */
+  async function submitGenerateModal(files: Record<string, unknown>[]): ReturnType<typeof h.fake.deliver> {
     const view = await openGenerateModal();
-    const answer = await h.fake.deliver(
+    return h.fake.deliver(
       'interactive',
       h.fake.payloads.viewSubmission({
         user: ALICE,
@@ -37,10 +37,15 @@ describe('Slack failures', () => {
         values: {
           prompt: { value: input.text('a lighthouse') },
           channel: { value: input.conversation(GENERAL) },
-          references: { value: input.files([h.fake.filePayload(pdf)]) },
+          references: { value: input.files(files) },
         },
       }),
     );
+  }
+
+  it('a file declared as something other than an image keeps the modal open with an error', async () => {
+    const pdf = h.fake.addFile({ name: 'notes.pdf', bytes: Buffer.from('%PDF-1.7'), mimetype: 'application/pdf', user: ALICE });
+    const answer = await submitGenerateModal([h.fake.filePayload(pdf)]);
     expect(answer.body).toMatchObject({ response_action: 'errors', errors: { prompt: expect.stringContaining('is not an image') as string } });
     expect(h.jobs()).toHaveLength(0);
     expect(h.fake.state.downloads).toHaveLength(0);
@@ -51,19 +56,7 @@ describe('Slack failures', () => {
     try {
       const image = h.fake.addFile({ name: 'cat.png', bytes: await solidPng(16, 16, '#123456'), user: ALICE });
       const forged = { ...h.fake.filePayload(image), url_private: elsewhere.url('/cat.png'), url_private_download: elsewhere.url('/cat.png') };
-      const view = await openGenerateModal();
-      const answer = await h.fake.deliver(
-        'interactive',
-        h.fake.payloads.viewSubmission({
-          user: ALICE,
-          view,
-          values: {
-            prompt: { value: input.text('a lighthouse') },
-            channel: { value: input.conversation(GENERAL) },
-            references: { value: input.files([forged]) },
-          },
-        }),
-      );
+      const answer = await submitGenerateModal([forged]);
       expect(answer.body).toMatchObject({ response_action: 'errors', errors: { references: FOREIGN_REFERENCE_TEXT.foreign_file } });
       expect(h.jobs()).toHaveLength(0);
       expect(elsewhere.requests).toHaveLength(0);

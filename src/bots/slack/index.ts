@@ -1,3 +1,2 @@
-export { SlackAdapter, type SlackAdapterOptions } from './SlackAdapter.js';
-export { slackRetryPolicies, type SlackRetryPolicy } from './retryPolicies.js';
-export { SLACK_IDS } from './ids.js';
+export { SlackAdapter } from './SlackAdapter.js';
+export { slackRetryPolicies } from './retryPolicies.js';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { CliCore } from '../CliCore.js';
-import { MAX_CREDITS } from '../../core/credits/index.js';
+import { MAX_CREDITS } from '../../core/credits/validation.js';
 import type { Account } from '../../core/model.js';
 import { plural } from '../../core/text/plural.js';
 import { accountArg } from '../accountArg.js';

@@ -115,7 +115,3 @@ export function catalogFor(provider: ProviderId, plan: NbproPlan = 'standard'): 
   }
 }
 
-/** Every provider model id a catalog can send, for validating price tables. */
-export function providerModelIds(catalog: Catalog): string[] {
-  return [...new Set(catalog.models.flatMap((m) => Object.values(m.variants)))];
-}

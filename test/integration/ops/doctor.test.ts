@@ -24,7 +24,7 @@ async function platformStub(): Promise<{ url: string; close: () => Promise<void>
     if (req.url === '/api/apps.connections.open') {
       return res.end(JSON.stringify(auth === 'Bearer xapp-good' ? { ok: true, url: 'ws://x' } : { ok: false, error: 'invalid_auth' }));
     }
-    res.writeHead(404).end('{}');
+    return res.writeHead(404).end('{}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

@@ -3,7 +3,7 @@ import {
   ApplicationCommandType,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
-import { MAX_CREDITS } from '../../../core/credits/index.js';
+import { MAX_CREDITS } from '../../../core/credits/validation.js';
 import { ADMIN_SUBCOMMAND, COMMAND, OPTION } from './names.js';
 
 export const creditsCommand = {

@@ -1,5 +1,5 @@
 import type { JobEvent } from '../../../core/generation/types.js';
-import { interruptedNotice, refundText } from '../../../core/userText.js';
+import { refundText } from '../../../core/userText.js';
 
 /** What the deferred reply says while a job waits (position 1 is next). */
 export function queuedText(position: number): string {
@@ -11,9 +11,4 @@ export const GENERATING_TEXT = 'Generating…';
 /** A failure as the user reads it: the core's short reason, and what came back. */
 export function failureText(event: Extract<JobEvent, { type: 'failed' }>): string {
   return [event.message, refundText(event.refunded)].filter(Boolean).join(' ');
-}
-
-/** Told in the channel when a restart interrupted a job. */
-export function interruptedText(userId: string, prompt: string, released: number): string {
-  return `<@${userId}> ${interruptedNotice(`“${prompt}”`, released)}`;
 }

@@ -1,9 +1,7 @@
 import { ProviderError, ValidationError } from '../errors.js';
+import { OFFLINE_MODEL } from '../catalog/catalogs.js';
 import { renderPreview } from '../images/renderPreview.js';
 import type { ImageProvider, ProviderCallOptions, ProviderRequest, ProviderResult } from './types.js';
-
-/** The model name offline results carry, so summaries and job rows say what made them. */
-export const OFFLINE_MODEL = 'offline-preview';
 
 /**
  * A provider with no network and no account (DESIGN §4): renders a deterministic PNG preview of the

@@ -20,8 +20,6 @@ export interface SchedulerHooks {
    * every job whose place differs from the last one published, so a burst costs one pass.
    */
   readonly onPosition?: (id: string, position: number) => void;
-  /** A job left the queue and is about to run. */
-  readonly onStart?: (id: string) => void;
 }
 
 export type EnqueueResult = { ok: true; position: number } | { ok: false; reason: 'queue_full' | 'user_busy' };
@@ -60,11 +58,6 @@ export class Scheduler {
   /** Jobs waiting to start. */
   get depth(): number {
     return this.#waiting.size;
-  }
-
-  /** Jobs running now. */
-  get active(): number {
-    return this.#runningTotal;
   }
 
   /** Whether {@link enqueue} would accept a job from this user now. */
@@ -177,7 +170,6 @@ export class Scheduler {
   #start(entry: Entry): void {
     this.#runningTotal++;
     this.#running.set(entry.user, (this.#running.get(entry.user) ?? 0) + 1);
-    this.#hooks.onStart?.(entry.id);
     const done = (): void => {
       this.#runningTotal--;
       const left = (this.#running.get(entry.user) ?? 1) - 1;

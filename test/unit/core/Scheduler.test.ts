@@ -10,16 +10,29 @@ function gate() {
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** A scheduler whose jobs note in `started` when they begin: what it runs, in the order it runs it. */
+function recording(limits: ConstructorParameters<typeof Scheduler>[0], started: string[]): Scheduler {
+  const scheduler = new Scheduler(limits);
+  const enqueue = scheduler.enqueue.bind(scheduler);
+  scheduler.enqueue = (id, user, run) =>
+    enqueue(id, user, () => {
+      started.push(id);
+      return run();
+    });
+  return scheduler;
+}
+
 describe('Scheduler', () => {
   it('runs at most `concurrency` jobs and starts the next when one ends', async () => {
     const started: string[] = [];
     const gates = new Map<string, ReturnType<typeof gate>>();
-    const s = new Scheduler({ concurrency: 2, perUser: 5, queueLimit: 10 }, { onStart: (id) => started.push(id) });
+    const s = recording({ concurrency: 2, perUser: 5, queueLimit: 10 }, started);
     for (const id of ['a', 'b', 'c']) {
       const g = gate();
       gates.set(id, g);
       s.enqueue(id, `user-${id}`, () => g.promise);
     }
+    await tick();
     expect(started).toEqual(['a', 'b']);
     expect(s.depth).toBe(1);
     expect(s.position('c')).toBe(1);
@@ -29,13 +42,13 @@ describe('Scheduler', () => {
     gates.get('b')!.open();
     gates.get('c')!.open();
     await s.idle();
-    expect(s.active).toBe(0);
+    expect(s.depth).toBe(0);
   });
 
   it('takes users in turn so one burst cannot starve another user', async () => {
     const started: string[] = [];
     const blocker = gate();
-    const s = new Scheduler({ concurrency: 1, perUser: 1, queueLimit: 100 }, { onStart: (id) => started.push(id) });
+    const s = recording({ concurrency: 1, perUser: 1, queueLimit: 100 }, started);
     s.enqueue('block', 'zed', () => blocker.promise);
     for (let i = 1; i <= 4; i++) s.enqueue(`alice-${i}`, 'alice', () => Promise.resolve());
     s.enqueue('bob-1', 'bob', () => Promise.resolve());
@@ -51,10 +64,11 @@ describe('Scheduler', () => {
   it('holds a user to their own running limit while others proceed', async () => {
     const started: string[] = [];
     const g = gate();
-    const s = new Scheduler({ concurrency: 3, perUser: 1, queueLimit: 100 }, { onStart: (id) => started.push(id) });
+    const s = recording({ concurrency: 3, perUser: 1, queueLimit: 100 }, started);
     s.enqueue('a1', 'alice', () => g.promise);
     s.enqueue('a2', 'alice', () => Promise.resolve());
     s.enqueue('b1', 'bob', () => Promise.resolve());
+    await tick();
     expect(started).toEqual(['a1', 'b1']);
     await tick();
     expect(started).toEqual(['a1', 'b1']);
@@ -104,7 +118,7 @@ describe('Scheduler', () => {
   it('close() stops starting jobs and hands back the waiting ones', async () => {
     const g = gate();
     const started: string[] = [];
-    const s = new Scheduler({ concurrency: 1, perUser: 1, queueLimit: 10 }, { onStart: (id) => started.push(id) });
+    const s = recording({ concurrency: 1, perUser: 1, queueLimit: 10 }, started);
     s.enqueue('run', 'x', () => g.promise);
     s.enqueue('w1', 'y', () => Promise.resolve());
     s.enqueue('w2', 'z', () => Promise.resolve());

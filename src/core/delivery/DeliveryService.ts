@@ -141,7 +141,7 @@ export class DeliveryService {
         return;
       }
       // Outstanding until its images have left the spool too.
-      settle(value).finally(done);
+      void settle(value).finally(done);
     };
     return {
       confirm: (delivered) => answer({ delivered: requireCount(delivered, 'The number of delivered images', 0, produced) }),

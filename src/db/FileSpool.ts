@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ImageSpool } from '../core/delivery/ImageSpool.js';
 import type { OutputImage } from '../core/generation/types.js';
@@ -10,6 +10,8 @@ interface SpoolIndex {
 }
 
 const JOB_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** A keep being written: `.<jobId>.<hex>.tmp`. */
+const TEMP = /^\.[A-Za-z0-9_-]{1,64}\.[0-9a-f]+\.tmp$/;
 
 /**
  * {@link ImageSpool} as files: `<dir>/<jobId>/<n>.img` and an `images.json` index. A job's folder is
@@ -71,6 +73,22 @@ export class FileSpool implements ImageSpool {
       return (await readdir(this.#dir)).filter((name) => JOB_ID.test(name));
     } catch {
       return [];
+    }
+  }
+
+  async sweepUnfinished(olderThanMs: number): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(this.#dir);
+    } catch {
+      return;
+    }
+    const cutoff = Date.now() - olderThanMs;
+    for (const name of names.filter((n) => TEMP.test(n))) {
+      const path = join(this.#dir, name);
+      // Old enough that no live put (which takes seconds) can still be writing it.
+      const info = await stat(path).catch(() => undefined);
+      if (info && info.mtimeMs < cutoff) await rm(path, { recursive: true, force: true });
     }
   }
 

@@ -25,6 +25,9 @@ export interface DeliveryServiceOptions {
   readonly onSettled: (jobId: string) => void;
 }
 
+/** A half-written keep older than this was left by a process that died while writing it. */
+const UNFINISHED_KEEP_MS = 60 * 60_000;
+
 /** What one delivery settles with. */
 interface Answer {
   readonly delivered: number;
@@ -125,6 +128,7 @@ export class DeliveryService {
 
   /** Spool folders of jobs that are no longer delivering (a crash between settling and dropping). */
   async sweepSpool(isDelivering: (jobId: string) => boolean): Promise<void> {
+    await this.#o.spool.sweepUnfinished(UNFINISHED_KEEP_MS);
     for (const jobId of await this.#o.spool.list()) {
       if (!isDelivering(jobId) && !this.#outstanding.has(jobId)) await this.#o.spool.drop(jobId);
     }

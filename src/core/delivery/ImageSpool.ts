@@ -14,4 +14,6 @@ export interface ImageSpool {
   drop(jobId: string): Promise<void>;
   /** Jobs with images kept, for sweeping what a settled job left behind. */
   list(): Promise<string[]>;
+  /** Removes half-written keeps older than `olderThanMs` (a process died during {@link put}). */
+  sweepUnfinished(olderThanMs: number): Promise<void>;
 }

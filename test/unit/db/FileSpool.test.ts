@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -52,5 +52,16 @@ describe('FileSpool', () => {
     const { spool: s } = spool();
     await expect(s.put('../outside', [image(1)])).rejects.toThrow(/not a job id/);
     await expect(s.get('a/b')).rejects.toThrow(/not a job id/);
+  });
+
+  it('sweeps half-written keeps a dead process left, once they are old, and nothing else', async () => {
+    const { spool: s, dir } = spool();
+    await s.put('04job', [image(1)]);
+    mkdirSync(join(dir, '.05job.ab12.tmp'));
+    mkdirSync(join(dir, '.06job.cd34.tmp'));
+    const old = new Date(Date.now() - 2 * 60 * 60_000);
+    utimesSync(join(dir, '.05job.ab12.tmp'), old, old);
+    await s.sweepUnfinished(60 * 60_000);
+    expect(readdirSync(dir).sort()).toEqual(['.06job.cd34.tmp', '04job']);
   });
 });

@@ -7,8 +7,8 @@ import type { SettleResult } from '../credits/types.js';
 import { DeliveryService, type Redeliver } from '../delivery/DeliveryService.js';
 import type { ImageSpool } from '../delivery/ImageSpool.js';
 import type { JobFailureCode } from '../errorCodes.js';
-import { AppError, ImageError, ProviderError, ValidationError } from '../errors.js';
-import { describeFailure, insufficientCreditsText, JOB_FAILURE_TEXT, REFUSAL_TEXT } from '../userText.js';
+import { AppError, ProviderError } from '../errors.js';
+import { describeFailure, JOB_FAILURE_TEXT } from '../userText.js';
 import type { JobService } from '../jobs/JobService.js';
 import { LeaseKeeper } from '../jobs/LeaseKeeper.js';
 import type { Account, Job } from '../model.js';
@@ -16,12 +16,12 @@ import type { PriceTable } from '../pricing/defaultPrices.js';
 import type { RetryPolicy } from '../providers/retry.js';
 import type { ImageProvider } from '../providers/types.js';
 import { Scheduler } from '../scheduler/Scheduler.js';
+import { Admission, refuse } from './Admission.js';
 import { JobEvents } from './JobEvents.js';
 import { nullObserver, type GenerationObserver } from './observer.js';
 import { ProviderRunner } from './ProviderRunner.js';
-import { checkDeclaredReferences, describeReference, prepareReferences } from './references.js';
-import { resolveRequest } from './resolveRequest.js';
-import type { GenerationIntent, JobListener, OutputImage, ReferenceSource, Refusal, ResolvedRequest, SubmitOutcome } from './types.js';
+import { prepareReferences } from './references.js';
+import type { GenerationIntent, JobListener, OutputImage, ReferenceSource, ResolvedRequest, SubmitOutcome } from './types.js';
 
 /** Limits and timings of the engine; defaults are declared once, in the composition. */
 export interface GenerationLimits {
@@ -95,6 +95,7 @@ export class GenerationService {
   readonly #events: JobEvents;
   readonly #delivery: DeliveryService;
   readonly #leases: LeaseKeeper;
+  readonly #admission: Admission;
   readonly #pending = new Map<string, Pending>();
   #closing = false;
 
@@ -113,6 +114,14 @@ export class GenerationService {
     });
     const { limits } = options;
     this.#leases = new LeaseKeeper({ jobs: options.jobs, clock: options.clock, leaseMs: limits.leaseMs, held: () => [...this.#pending.keys()], logger: options.logger });
+    this.#admission = new Admission({
+      catalog: options.catalog,
+      prices: options.prices,
+      credits: options.credits,
+      clock: options.clock,
+      leases: this.#leases,
+      maxReferenceDownloadBytes: limits.maxReferenceDownloadBytes,
+    });
     this.#runner = new ProviderRunner({
       provider: options.provider,
       catalog: options.catalog,
@@ -159,11 +168,11 @@ export class GenerationService {
     const existing = this.#o.jobs.byIdempotencyKey(intent.idempotencyKey);
     if (existing) return this.#duplicate(existing, listener);
     if (this.#closing) return refuse('shutting_down');
-    const checked = this.#check(intent);
+    const checked = this.#admission.check(intent);
     if ('code' in checked) return { ok: false, refusal: checked };
     const room = this.#scheduler.room(intent.accountKey);
     if (room !== 'ok') return refuse(room);
-    const held = this.#hold(intent, checked);
+    const held = this.#admission.hold(intent, checked);
     if (!held.ok) return held;
     if (held.duplicate) return this.#duplicate(held.job, listener);
     return this.#enqueue({ job: held.job, request: checked, references: intent.references, controller: new AbortController(), position: undefined }, listener);
@@ -246,48 +255,6 @@ export class GenerationService {
       }
     }
     this.#leases.stop();
-  }
-
-  /** Validates the request against the catalog and what the platform declared of its attachments. */
-  #check(intent: GenerationIntent): ResolvedRequest | Refusal {
-    try {
-      const request = resolveRequest(this.catalog, this.#o.prices, intent.prompt, intent.options, intent.references.length);
-      checkDeclaredReferences(intent.references, this.#o.limits.maxReferenceDownloadBytes);
-      return request;
-    } catch (error) {
-      if (error instanceof ValidationError || error instanceof ImageError) return { code: 'invalid_request', message: error.message };
-      throw error;
-    }
-  }
-
-  /** Holds the cost and creates the job, in one transaction. */
-  #hold(intent: GenerationIntent, request: ResolvedRequest): { ok: true; job: Job; duplicate: boolean } | { ok: false; refusal: Refusal } {
-    const held = this.#o.credits.hold({
-      idempotencyKey: intent.idempotencyKey,
-      accountKey: intent.accountKey,
-      platform: intent.platform,
-      displayName: intent.displayName,
-      destination: intent.destination,
-      kind: intent.kind,
-      parentId: intent.parentId ?? null,
-      request: {
-        prompt: request.prompt,
-        model: request.model,
-        aspectRatio: request.aspectRatio,
-        resolution: request.resolution,
-        count: request.count,
-        references: intent.references.map(describeReference),
-      },
-      provider: this.catalog.provider,
-      model: request.providerModel,
-      unitCost: request.unitCost,
-      cost: request.cost,
-      createdAt: this.#o.clock.now(),
-      leaseUntil: this.#leases.leaseUntil(),
-    });
-    if (held.ok) return held;
-    const message = insufficientCreditsText(held.cost, held.balance);
-    return { ok: false, refusal: { code: 'insufficient_credits', balance: held.balance, cost: held.cost, message } };
   }
 
   #enqueue(pending: Pending, listener: JobListener | undefined): SubmitOutcome {
@@ -435,8 +402,4 @@ export class GenerationService {
   #jobLog(job: Job): Logger {
     return this.#o.logger.child({ jobId: job.id, platform: job.platform, account: job.accountKey, provider: job.provider });
   }
-}
-
-function refuse(code: keyof typeof REFUSAL_TEXT): { ok: false; refusal: Refusal } {
-  return { ok: false, refusal: { code, message: REFUSAL_TEXT[code] } };
 }

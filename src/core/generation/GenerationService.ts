@@ -18,6 +18,8 @@ import type { ImageProvider } from '../providers/types.js';
 import { Scheduler } from '../scheduler/Scheduler.js';
 import { Admission, refuse } from './Admission.js';
 import { JobEvents } from './JobEvents.js';
+import { jobLog } from './jobLog.js';
+import { JobRecovery } from './JobRecovery.js';
 import { nullObserver, type GenerationObserver } from './observer.js';
 import { ProviderRunner } from './ProviderRunner.js';
 import { prepareReferences } from './references.js';
@@ -96,6 +98,7 @@ export class GenerationService {
   readonly #delivery: DeliveryService;
   readonly #leases: LeaseKeeper;
   readonly #admission: Admission;
+  readonly #recovery: JobRecovery;
   readonly #pending = new Map<string, Pending>();
   #closing = false;
 
@@ -121,6 +124,13 @@ export class GenerationService {
       clock: options.clock,
       leases: this.#leases,
       maxReferenceDownloadBytes: limits.maxReferenceDownloadBytes,
+    });
+    this.#recovery = new JobRecovery({
+      jobs: options.jobs,
+      delivery: this.#delivery,
+      clock: options.clock,
+      logger: options.logger,
+      holds: (jobId) => this.#pending.has(jobId),
     });
     this.#runner = new ProviderRunner({
       provider: options.provider,
@@ -196,16 +206,7 @@ export class GenerationService {
    * only those.
    */
   recoverInterrupted(scope: 'all' | 'cli' = 'all'): Job[] {
-    const now = this.#o.clock.now();
-    const jobs = this.#o.jobs.recoverInterrupted((job) => {
-      if (this.#pending.has(job.id)) return false;
-      if (job.platform === 'cli') return (job.leaseUntil ?? 0) < now;
-      return scope === 'all' && job.status !== 'delivering';
-    });
-    for (const job of jobs) {
-      this.#jobLog(job).warn({ status: job.status, errorCode: job.errorCode, released: job.cost }, 'job interrupted by restart');
-    }
-    return jobs;
+    return this.#recovery.recoverInterrupted(scope);
   }
 
   /**
@@ -214,12 +215,7 @@ export class GenerationService {
    * Leftover spool folders of settled jobs are removed. Returns the jobs released undelivered.
    */
   async recoverDeliveries(redeliver: Redeliver): Promise<Job[]> {
-    const unsettled = this.#o.jobs.unsettled();
-    const orphans = unsettled.filter((job) => job.status === 'delivering' && job.platform !== 'cli' && !this.#pending.has(job.id));
-    const released = await this.#delivery.recover(orphans, redeliver, this.#o.logger);
-    const delivering = new Set(this.#o.jobs.unsettled().filter((j) => j.status === 'delivering').map((j) => j.id));
-    await this.#delivery.sweepSpool((jobId) => delivering.has(jobId));
-    return released;
+    return this.#recovery.recoverDeliveries(redeliver);
   }
 
   /** Resolves once every job taken so far has run and its delivery was answered (or left at a shutdown). */
@@ -270,7 +266,7 @@ export class GenerationService {
     }
     pending.position = queued.position;
     this.#observer.queueDepth(this.#scheduler.depth);
-    this.#jobLog(job).info({ status: 'queued', cost: job.cost, position: queued.position }, 'job queued');
+    jobLog(this.#o.logger, job).info({ status: 'queued', cost: job.cost, position: queued.position }, 'job queued');
     this.#events.emit({ type: 'queued', job, position: queued.position });
     return { ok: true, job, duplicate: false, position: queued.position };
   }
@@ -292,7 +288,7 @@ export class GenerationService {
     if (!job) return;
     // Durations use the monotonic clock; the injected clock stamps rows.
     const started = performance.now();
-    const log = this.#jobLog(job);
+    const log = jobLog(this.#o.logger, job);
     const produced = await this.#produce(pending, log);
     if (pending.controller.signal.aborted) return; // Shutdown settled this job as interrupted already.
     const durationMs = Math.round(performance.now() - started);
@@ -328,7 +324,7 @@ export class GenerationService {
       return undefined;
     }
     this.#observer.queueDepth(this.#scheduler.depth);
-    this.#jobLog(job).info({ status: 'running', model: job.model, count: pending.request.count }, 'job started');
+    jobLog(this.#o.logger, job).info({ status: 'running', model: job.model, count: pending.request.count }, 'job started');
     this.#events.emit({ type: 'started', job });
     return job;
   }
@@ -368,7 +364,7 @@ export class GenerationService {
     const message = JOB_FAILURE_TEXT[code];
     const settled = this.#o.credits.settle(jobId, { delivered: 0, status: code, errorCode: code, errorMessage: message });
     if (!settled.settled) return;
-    this.#jobLog(settled.job).warn({ status: code, errorCode: code, released: settled.released }, `job ${code}`);
+    jobLog(this.#o.logger, settled.job).warn({ status: code, errorCode: code, released: settled.released }, `job ${code}`);
     this.#announceFailure(settled, code, message, undefined);
   }
 
@@ -380,7 +376,7 @@ export class GenerationService {
     const account = this.#o.credits.account(job.accountKey);
     if (!account) return;
     const code = job.errorCode ?? 'interrupted';
-    this.#jobLog(job).warn({ status: job.status, errorCode: code }, 'job settled by another process');
+    jobLog(this.#o.logger, job).warn({ status: job.status, errorCode: code }, 'job settled by another process');
     this.#announce(job, account, code, job.errorMessage ?? JOB_FAILURE_TEXT.interrupted, job.cost - job.captured, undefined);
   }
 
@@ -396,10 +392,5 @@ export class GenerationService {
   #forget(jobId: string): void {
     this.#pending.delete(jobId);
     this.#events.forget(jobId);
-  }
-
-  /** One child logger per job: every transition line carries these fields. */
-  #jobLog(job: Job): Logger {
-    return this.#o.logger.child({ jobId: job.id, platform: job.platform, account: job.accountKey, provider: job.provider });
   }
 }

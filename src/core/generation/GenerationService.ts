@@ -23,6 +23,7 @@ import { JobRecovery } from './JobRecovery.js';
 import { nullObserver, type GenerationObserver } from './observer.js';
 import { ProviderRunner } from './ProviderRunner.js';
 import { prepareReferences } from './references.js';
+import { Shutdown } from './Shutdown.js';
 import type { GenerationIntent, JobListener, OutputImage, ReferenceSource, ResolvedRequest, SubmitOutcome } from './types.js';
 
 /** Limits and timings of the engine; defaults are declared once, in the composition. */
@@ -99,8 +100,8 @@ export class GenerationService {
   readonly #leases: LeaseKeeper;
   readonly #admission: Admission;
   readonly #recovery: JobRecovery;
+  readonly #shutdown: Shutdown;
   readonly #pending = new Map<string, Pending>();
-  #closing = false;
 
   constructor(options: GenerationServiceOptions) {
     this.#o = options;
@@ -152,6 +153,15 @@ export class GenerationService {
       },
       { onPosition: (id, position) => this.#onPosition(id, position) },
     );
+    this.#shutdown = new Shutdown({
+      scheduler: this.#scheduler,
+      delivery: this.#delivery,
+      leases: this.#leases,
+      pending: this.#pending,
+      settled: () => this.settled(),
+      interrupt: (jobId) => this.#end(jobId, 'interrupted'),
+      logger: options.logger,
+    });
   }
 
   /** Jobs waiting to start. */
@@ -161,7 +171,7 @@ export class GenerationService {
 
   /** Whether new jobs are accepted (false once shutdown began). */
   get accepting(): boolean {
-    return !this.#closing;
+    return !this.#shutdown.begun;
   }
 
   /** Listens to every job's events (for adapters that deliver by destination rather than by call). */
@@ -177,7 +187,7 @@ export class GenerationService {
   submit(intent: GenerationIntent, listener?: JobListener): SubmitOutcome {
     const existing = this.#o.jobs.byIdempotencyKey(intent.idempotencyKey);
     if (existing) return this.#duplicate(existing, listener);
-    if (this.#closing) return refuse('shutting_down');
+    if (this.#shutdown.begun) return refuse('shutting_down');
     const checked = this.#admission.check(intent);
     if ('code' in checked) return { ok: false, refusal: checked };
     const room = this.#scheduler.room(intent.accountKey);
@@ -231,26 +241,7 @@ export class GenerationService {
    * to deliver — so a result is either posted and charged, or never charged.
    */
   async shutdown(graceMs: number): Promise<void> {
-    this.#closing = true;
-    for (const id of this.#scheduler.close()) this.#end(id, 'interrupted');
-    // Real time, not the injected clock: the grace is a deadline the supervisor enforces.
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), graceMs);
-    });
-    const settledAll = this.settled().then(() => 'idle' as const);
-    const outcome = await Promise.race([settledAll, timedOut]);
-    clearTimeout(timer);
-    if (outcome === 'timeout') {
-      const left = this.#delivery.abandon();
-      if (left.length > 0) this.#o.logger.warn({ jobs: left.length }, 'shutdown deadline: deliveries left for the next start');
-      for (const [id, pending] of this.#pending) {
-        if (pending.delivering) continue;
-        pending.controller.abort(new AppError('interrupted', 'Shutting down'));
-        this.#end(id, 'interrupted');
-      }
-    }
-    this.#leases.stop();
+    await this.#shutdown.run(graceMs);
   }
 
   #enqueue(pending: Pending, listener: JobListener | undefined): SubmitOutcome {

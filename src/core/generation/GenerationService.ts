@@ -3,51 +3,27 @@ import type { Dispatcher } from 'undici';
 import type { Catalog } from '../catalog/types.js';
 import type { Clock } from '../clock.js';
 import type { CreditService } from '../credits/CreditService.js';
-import type { SettleResult } from '../credits/types.js';
 import { DeliveryService, type Redeliver } from '../delivery/DeliveryService.js';
 import type { ImageSpool } from '../delivery/ImageSpool.js';
-import type { JobFailureCode } from '../errorCodes.js';
-import { AppError, ProviderError } from '../errors.js';
-import { describeFailure, JOB_FAILURE_TEXT } from '../userText.js';
 import type { JobService } from '../jobs/JobService.js';
 import { LeaseKeeper } from '../jobs/LeaseKeeper.js';
-import type { Account, Job } from '../model.js';
+import type { Job } from '../model.js';
 import type { PriceTable } from '../pricing/defaultPrices.js';
-import type { RetryPolicy } from '../providers/retry.js';
 import type { ImageProvider } from '../providers/types.js';
 import { Scheduler } from '../scheduler/Scheduler.js';
 import { Admission, refuse } from './Admission.js';
 import { JobEvents } from './JobEvents.js';
+import { JobExecutor } from './JobExecutor.js';
+import { JobFailures } from './JobFailures.js';
 import { jobLog } from './jobLog.js';
 import { JobRecovery } from './JobRecovery.js';
+import type { GenerationLimits } from './limits.js';
 import { nullObserver, type GenerationObserver } from './observer.js';
-import { ProviderRunner } from './ProviderRunner.js';
-import { prepareReferences } from './references.js';
+import type { PendingJob } from './PendingJob.js';
 import { Shutdown } from './Shutdown.js';
-import type { GenerationIntent, JobListener, OutputImage, ReferenceSource, ResolvedRequest, SubmitOutcome } from './types.js';
+import type { GenerationIntent, JobListener, SubmitOutcome } from './types.js';
 
-/** Limits and timings of the engine; defaults are declared once, in the composition. */
-export interface GenerationLimits {
-  /** Jobs at the provider at once (also the cap on concurrent provider calls). */
-  readonly providerConcurrency: number;
-  /** Running jobs per account. */
-  readonly userConcurrency: number;
-  /** Waiting jobs in all. */
-  readonly queueLimit: number;
-  /** Waiting jobs per account. */
-  readonly userQueueLimit: number;
-  /** Per provider call. */
-  readonly providerTimeoutMs: number;
-  readonly retry: RetryPolicy;
-  /** Largest reference download before it is refused (it is then re-encoded to the provider's limit). */
-  readonly maxReferenceDownloadBytes: number;
-  /** Largest output download. */
-  readonly maxOutputBytes: number;
-  /** Per image download. */
-  readonly downloadTimeoutMs: number;
-  /** How long a job's lease lasts without renewal (see {@link LeaseKeeper}). */
-  readonly leaseMs: number;
-}
+export type { GenerationLimits } from './limits.js';
 
 export interface GenerationServiceOptions {
   readonly credits: CreditService;
@@ -65,59 +41,41 @@ export interface GenerationServiceOptions {
   readonly dispatcher?: Dispatcher;
 }
 
-/** A job this process holds credits for and will run. */
-interface Pending {
-  readonly job: Job;
-  readonly request: ResolvedRequest;
-  readonly references: readonly ReferenceSource[];
-  readonly controller: AbortController;
-  /** The place last told to listeners; undefined until the job was announced as queued. */
-  position: number | undefined;
-  /** Its images were offered to the deliverer; the delivery service settles it. */
-  delivering?: boolean;
-}
-
-/** What a run produced: the images that came back, and why the others did not. */
-interface Produced {
-  readonly images: readonly OutputImage[];
-  readonly failure: unknown;
-}
-
 /**
- * The product's heart (DESIGN §3 steps 2–8): validates and prices a request, holds its credits,
- * queues it, runs it at the provider, downloads the results and hands them to the
- * {@link DeliveryService}, which settles the credits once the platform confirmed them. Adapters call
- * it through the facade and render the {@link JobEvent}s.
+ * The product's heart (DESIGN §3 steps 2–8) and the engine's one entry point: a request is admitted
+ * ({@link Admission}: validated, priced, its credits held), queued on the {@link Scheduler}, run by
+ * the {@link JobExecutor} (references, provider call, downloads) and handed to the
+ * {@link DeliveryService}, which settles the credits once the platform confirmed them; a job that
+ * delivers nothing ends through {@link JobFailures}. Start-up recovery is {@link JobRecovery}, the
+ * bounded stop {@link Shutdown}. Adapters call it through the facade and render the {@link JobEvent}s.
  */
 export class GenerationService {
   readonly catalog: Catalog;
   readonly #o: GenerationServiceOptions;
   readonly #observer: GenerationObserver;
   readonly #scheduler: Scheduler;
-  readonly #runner: ProviderRunner;
   readonly #events: JobEvents;
   readonly #delivery: DeliveryService;
   readonly #leases: LeaseKeeper;
   readonly #admission: Admission;
+  readonly #failures: JobFailures;
+  readonly #executor: JobExecutor;
   readonly #recovery: JobRecovery;
   readonly #shutdown: Shutdown;
-  readonly #pending = new Map<string, Pending>();
+  readonly #pending = new Map<string, PendingJob>();
 
   constructor(options: GenerationServiceOptions) {
     this.#o = options;
     this.catalog = options.catalog;
-    this.#observer = options.observer ?? nullObserver;
-    this.#events = new JobEvents(options.logger);
-    this.#delivery = new DeliveryService({
-      credits: options.credits,
-      jobs: options.jobs,
-      spool: options.spool,
-      events: this.#events,
-      observer: this.#observer,
-      onSettled: (jobId) => this.#forget(jobId),
-    });
-    const { limits } = options;
-    this.#leases = new LeaseKeeper({ jobs: options.jobs, clock: options.clock, leaseMs: limits.leaseMs, held: () => [...this.#pending.keys()], logger: options.logger });
+    const { limits, logger } = options;
+    const observer = options.observer ?? nullObserver;
+    const events = new JobEvents(logger);
+    const forget = (jobId: string): void => this.#forget(jobId);
+    const holds = (jobId: string): boolean => this.#pending.has(jobId);
+    this.#observer = observer;
+    this.#events = events;
+    this.#delivery = new DeliveryService({ credits: options.credits, jobs: options.jobs, spool: options.spool, events, observer, onSettled: forget });
+    this.#leases = new LeaseKeeper({ jobs: options.jobs, clock: options.clock, leaseMs: limits.leaseMs, held: () => [...this.#pending.keys()], logger });
     this.#admission = new Admission({
       catalog: options.catalog,
       prices: options.prices,
@@ -126,23 +84,21 @@ export class GenerationService {
       leases: this.#leases,
       maxReferenceDownloadBytes: limits.maxReferenceDownloadBytes,
     });
-    this.#recovery = new JobRecovery({
+    this.#recovery = new JobRecovery({ jobs: options.jobs, delivery: this.#delivery, clock: options.clock, logger, holds });
+    this.#failures = new JobFailures({ credits: options.credits, events, observer, logger, onEnded: forget });
+    this.#executor = new JobExecutor({
       jobs: options.jobs,
-      delivery: this.#delivery,
-      clock: options.clock,
-      logger: options.logger,
-      holds: (jobId) => this.#pending.has(jobId),
-    });
-    this.#runner = new ProviderRunner({
       provider: options.provider,
       catalog: options.catalog,
-      observer: this.#observer,
-      concurrency: limits.providerConcurrency,
-      timeoutMs: limits.providerTimeoutMs,
-      retry: limits.retry,
-      maxOutputBytes: limits.maxOutputBytes,
-      downloadTimeoutMs: limits.downloadTimeoutMs,
+      limits,
+      logger,
+      observer,
       dispatcher: options.dispatcher,
+      events,
+      delivery: this.#delivery,
+      failures: this.#failures,
+      holds,
+      queueDepth: () => this.#scheduler.depth,
     });
     this.#scheduler = new Scheduler(
       {
@@ -159,8 +115,8 @@ export class GenerationService {
       leases: this.#leases,
       pending: this.#pending,
       settled: () => this.settled(),
-      interrupt: (jobId) => this.#end(jobId, 'interrupted'),
-      logger: options.logger,
+      interrupt: (jobId) => this.#failures.end(jobId, 'interrupted'),
+      logger,
     });
   }
 
@@ -202,7 +158,7 @@ export class GenerationService {
   cancel(jobId: string): boolean {
     if (!this.#scheduler.cancel(jobId)) return false;
     this.#observer.queueDepth(this.#scheduler.depth);
-    this.#end(jobId, 'cancelled');
+    this.#failures.end(jobId, 'cancelled');
     return true;
   }
 
@@ -244,15 +200,15 @@ export class GenerationService {
     await this.#shutdown.run(graceMs);
   }
 
-  #enqueue(pending: Pending, listener: JobListener | undefined): SubmitOutcome {
+  #enqueue(pending: PendingJob, listener: JobListener | undefined): SubmitOutcome {
     const { job } = pending;
     this.#pending.set(job.id, pending);
     this.#leases.start();
     this.#events.listen(job.id, listener);
-    const queued = this.#scheduler.enqueue(job.id, job.accountKey, () => this.#run(pending));
+    const queued = this.#scheduler.enqueue(job.id, job.accountKey, () => this.#executor.run(pending));
     if (!queued.ok) {
       // Unreachable after room(): submit runs synchronously. Kept so a hold can never leak.
-      this.#end(job.id, 'cancelled');
+      this.#failures.end(job.id, 'cancelled');
       return refuse(queued.reason);
     }
     pending.position = queued.position;
@@ -272,112 +228,6 @@ export class GenerationService {
     if (pending?.position === undefined || pending.position === position) return;
     pending.position = position;
     if (this.#events.heard(id)) this.#events.emit({ type: 'position', job: pending.job, position });
-  }
-
-  async #run(pending: Pending): Promise<void> {
-    const job = this.#start(pending);
-    if (!job) return;
-    // Durations use the monotonic clock; the injected clock stamps rows.
-    const started = performance.now();
-    const log = jobLog(this.#o.logger, job);
-    const produced = await this.#produce(pending, log);
-    if (pending.controller.signal.aborted) return; // Shutdown settled this job as interrupted already.
-    const durationMs = Math.round(performance.now() - started);
-    if (produced.images.length > 0) await this.#offer(pending, job, produced.images, durationMs, log);
-    else this.#fail(job, produced.failure, durationMs, log);
-  }
-
-  /** Hands the images to the deliverer; the job settles when it answers. */
-  async #offer(pending: Pending, job: Job, images: readonly OutputImage[], durationMs: number, log: Logger): Promise<void> {
-    pending.delivering = true;
-    let offered: boolean;
-    try {
-      offered = await this.#delivery.offer(job, images, durationMs, log);
-    } catch (error) {
-      // The images could not be kept (disk full, spool not writable): nothing is charged.
-      pending.delivering = false;
-      log.error({ err: error }, 'could not keep the images for delivery');
-      this.#fail(job, new AppError('internal', 'could not spool the images', { cause: error }), durationMs, log);
-      return;
-    }
-    if (offered || pending.controller.signal.aborted) return;
-    const settled = this.#o.jobs.byId(job.id);
-    if (settled && this.#pending.has(settled.id)) this.#settledElsewhere(settled);
-  }
-
-  /** queued → running, announced; undefined when the job was settled before it could start. */
-  #start(pending: Pending): Job | undefined {
-    const job = this.#o.jobs.markRunning(pending.job.id);
-    if (!job) {
-      // Settled before it could start (recovered by another process).
-      const settled = this.#o.jobs.byId(pending.job.id);
-      if (settled && this.#pending.has(settled.id)) this.#settledElsewhere(settled);
-      return undefined;
-    }
-    this.#observer.queueDepth(this.#scheduler.depth);
-    jobLog(this.#o.logger, job).info({ status: 'running', model: job.model, count: pending.request.count }, 'job started');
-    this.#events.emit({ type: 'started', job });
-    return job;
-  }
-
-  /** References prepared, the provider called, the results downloaded: what came back and why not. */
-  async #produce(pending: Pending, log: Logger): Promise<Produced> {
-    const { signal } = pending.controller;
-    try {
-      const references = await prepareReferences(pending.references, {
-        maxDownloadBytes: this.#o.limits.maxReferenceDownloadBytes,
-        maxReferenceBytes: this.catalog.maxReferenceBytes,
-        timeoutMs: this.#o.limits.downloadTimeoutMs,
-        signal,
-        dispatcher: this.#o.dispatcher,
-      });
-      const produced = await this.#runner.generate(pending.request, references, signal, log);
-      const images = await this.#runner.download(produced.images, signal, log);
-      const failure = produced.firstError ?? (images.length === 0 ? new ProviderError('bad_response', this.#o.provider.id, JOB_FAILURE_TEXT.no_output) : undefined);
-      return { images, failure };
-    } catch (error) {
-      return { images: [], failure: error };
-    }
-  }
-
-  #fail(job: Job, failure: unknown, durationMs: number, log: Logger): void {
-    const { code, message } = describeFailure(failure);
-    const settled = this.#o.credits.settle(job.id, { delivered: 0, status: 'failed', errorCode: code, errorMessage: message });
-    if (!settled.settled) return this.#settledElsewhere(settled.job);
-    this.#observer.jobFinished(settled.job, durationMs);
-    log.warn({ status: 'failed', durationMs, errorCode: code, err: failure }, 'job failed');
-    const retryAfterMs = failure instanceof ProviderError ? failure.retryAfterMs : undefined;
-    this.#announceFailure(settled, code, message, retryAfterMs);
-  }
-
-  /** Ends a job that did not run to the provider (cancelled, or interrupted by shutdown): all released. */
-  #end(jobId: string, code: 'cancelled' | 'interrupted'): void {
-    const message = JOB_FAILURE_TEXT[code];
-    const settled = this.#o.credits.settle(jobId, { delivered: 0, status: code, errorCode: code, errorMessage: message });
-    if (!settled.settled) return;
-    jobLog(this.#o.logger, settled.job).warn({ status: code, errorCode: code, released: settled.released }, `job ${code}`);
-    this.#announceFailure(settled, code, message, undefined);
-  }
-
-  /**
-   * Another process settled this job while it ran here (its start-up recovery took it for a dead
-   * process's job). The credits were released there; tell the listeners so nobody waits forever.
-   */
-  #settledElsewhere(job: Job): void {
-    const account = this.#o.credits.account(job.accountKey);
-    if (!account) return;
-    const code = job.errorCode ?? 'interrupted';
-    jobLog(this.#o.logger, job).warn({ status: job.status, errorCode: code }, 'job settled by another process');
-    this.#announce(job, account, code, job.errorMessage ?? JOB_FAILURE_TEXT.interrupted, job.cost - job.captured, undefined);
-  }
-
-  #announceFailure(settled: Extract<SettleResult, { settled: true }>, code: JobFailureCode, message: string, retryAfterMs: number | undefined): void {
-    this.#announce(settled.job, settled.account, code, message, settled.released, retryAfterMs);
-  }
-
-  #announce(job: Job, account: Account, code: JobFailureCode, message: string, refunded: number, retryAfterMs: number | undefined): void {
-    this.#events.emit({ type: 'failed', job, code, message, refunded, account, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
-    this.#forget(job.id);
   }
 
   #forget(jobId: string): void {

@@ -3,20 +3,14 @@ import type { DeliveryService } from '../delivery/DeliveryService.js';
 import { AppError } from '../errors.js';
 import type { LeaseKeeper } from '../jobs/LeaseKeeper.js';
 import type { Scheduler } from '../scheduler/Scheduler.js';
-
-/** What shutdown needs to know of a job this process holds. */
-export interface HeldJob {
-  readonly controller: AbortController;
-  /** Its images were offered to the deliverer; the delivery service settles it. */
-  readonly delivering?: boolean;
-}
+import type { PendingJob } from './PendingJob.js';
 
 export interface ShutdownOptions {
   readonly scheduler: Pick<Scheduler, 'close'>;
   readonly delivery: Pick<DeliveryService, 'abandon'>;
   readonly leases: Pick<LeaseKeeper, 'stop'>;
   /** The jobs this process holds, by id. */
-  readonly pending: ReadonlyMap<string, HeldJob>;
+  readonly pending: ReadonlyMap<string, Pick<PendingJob, 'controller' | 'delivering'>>;
   /** Resolves once every job taken so far has run and its delivery was answered. */
   readonly settled: () => Promise<void>;
   /** Settles a job that did not finish as `interrupted` (its hold released) and tells its listeners. */

@@ -23,8 +23,6 @@ import type { PendingJob } from './PendingJob.js';
 import { Shutdown } from './Shutdown.js';
 import type { GenerationIntent, JobListener, SubmitOutcome } from './types.js';
 
-export type { GenerationLimits } from './limits.js';
-
 export interface GenerationServiceOptions {
   readonly credits: CreditService;
   readonly jobs: JobService;

@@ -178,6 +178,8 @@ const DEFAULTS = {
 const trimSlash = (u: string) => u.replace(/\/+$/, '');
 const truthy = (v: string | undefined) => v === '1' || v === 'true' || v === 'yes';
 
+type Env = z.infer<typeof envSchema>;
+
 /**
  * Parses configuration from an environment. Every problem is collected and reported at once, each
  * with how to fix it.
@@ -186,55 +188,71 @@ const truthy = (v: string | undefined) => v === '1' || v === 'true' || v === 'ye
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
   // Each variable is parsed on its own so that every problem is listed, cross-field ones included.
   const problems: string[] = [];
+  const e = parseVariables(env, problems);
+  const discord = discordConfig(e, problems);
+  const slack = slackConfig(e, problems);
+  const provider = providerConfig(e, problems);
+  if (e.PRICES_FILE && !existsSync(e.PRICES_FILE)) problems.push(`PRICES_FILE ${e.PRICES_FILE} does not exist: fix the path or unset it to use the default prices.`);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return assembleConfig(e, discord, slack, provider);
+}
+
+/** Every variable through its schema; a variable that fails is left out and its problem recorded. */
+function parseVariables(env: Readonly<Record<string, string | undefined>>, problems: string[]): Env {
   const values: Record<string, unknown> = {};
   for (const [key, schema] of Object.entries(envSchema.shape)) {
     const result = schema.safeParse(env[key]);
     if (result.success) values[key] = result.data;
     else problems.push(`${key} ${result.error.issues[0]?.message ?? 'is invalid'}.`);
   }
-  const e = values as z.infer<typeof envSchema>;
+  return values as Env;
+}
 
-  let discord: DiscordConfig | undefined;
-  if (e.DISCORD_TOKEN || e.DISCORD_APPLICATION_ID) {
-    if (!e.DISCORD_TOKEN) problems.push('DISCORD_APPLICATION_ID is set but DISCORD_TOKEN is not: add the bot token from the Discord developer portal (Bot → Reset Token).');
-    if (!e.DISCORD_APPLICATION_ID) problems.push('DISCORD_TOKEN is set but DISCORD_APPLICATION_ID is not: copy the Application ID from the Discord developer portal (General Information).');
-    if (e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID) {
-      discord = {
-        token: e.DISCORD_TOKEN,
-        applicationId: e.DISCORD_APPLICATION_ID,
-        guildId: e.DISCORD_GUILD_ID,
-        apiUrl: trimSlash(e.DISCORD_API_URL ?? DEFAULTS.discordApiUrl),
-        adminIds: e.DISCORD_ADMIN_IDS,
-      };
-    }
-  }
+/** Discord is on when its token or application id is set; it needs both. */
+function discordConfig(e: Env, problems: string[]): DiscordConfig | undefined {
+  if (!e.DISCORD_TOKEN && !e.DISCORD_APPLICATION_ID) return undefined;
+  if (!e.DISCORD_TOKEN) problems.push('DISCORD_APPLICATION_ID is set but DISCORD_TOKEN is not: add the bot token from the Discord developer portal (Bot → Reset Token).');
+  if (!e.DISCORD_APPLICATION_ID) problems.push('DISCORD_TOKEN is set but DISCORD_APPLICATION_ID is not: copy the Application ID from the Discord developer portal (General Information).');
+  if (!e.DISCORD_TOKEN || !e.DISCORD_APPLICATION_ID) return undefined;
+  return {
+    token: e.DISCORD_TOKEN,
+    applicationId: e.DISCORD_APPLICATION_ID,
+    guildId: e.DISCORD_GUILD_ID,
+    apiUrl: trimSlash(e.DISCORD_API_URL ?? DEFAULTS.discordApiUrl),
+    adminIds: e.DISCORD_ADMIN_IDS,
+  };
+}
 
-  let slack: SlackConfig | undefined;
-  if (e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET) {
-    const common = {
-      botToken: e.SLACK_BOT_TOKEN ?? '',
-      apiUrl: e.SLACK_API_URL ? `${trimSlash(e.SLACK_API_URL)}/` : undefined,
-      adminIds: e.SLACK_ADMIN_IDS,
-    };
-    if (!e.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN is missing: add the Bot User OAuth Token (xoxb-…) from your Slack app’s OAuth & Permissions page.');
-    else if (e.SLACK_APP_TOKEN) slack = { ...common, mode: 'socket', appToken: e.SLACK_APP_TOKEN };
-    else if (e.SLACK_SIGNING_SECRET) slack = { ...common, mode: 'http', signingSecret: e.SLACK_SIGNING_SECRET, port: e.SLACK_PORT ?? DEFAULTS.slackPort };
-    else problems.push('SLACK_BOT_TOKEN is set without SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode): add one of them.');
-  }
+/** Slack is on when any of its credentials is set; the app token picks Socket Mode, the signing secret HTTP mode. */
+function slackConfig(e: Env, problems: string[]): SlackConfig | undefined {
+  if (!e.SLACK_BOT_TOKEN && !e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) return undefined;
+  const common = {
+    botToken: e.SLACK_BOT_TOKEN ?? '',
+    apiUrl: e.SLACK_API_URL ? `${trimSlash(e.SLACK_API_URL)}/` : undefined,
+    adminIds: e.SLACK_ADMIN_IDS,
+  };
+  if (!e.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN is missing: add the Bot User OAuth Token (xoxb-…) from your Slack app’s OAuth & Permissions page.');
+  else if (e.SLACK_APP_TOKEN) return { ...common, mode: 'socket', appToken: e.SLACK_APP_TOKEN };
+  else if (e.SLACK_SIGNING_SECRET) return { ...common, mode: 'http', signingSecret: e.SLACK_SIGNING_SECRET, port: e.SLACK_PORT ?? DEFAULTS.slackPort };
+  else problems.push('SLACK_BOT_TOKEN is set without SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode): add one of them.');
+  return undefined;
+}
 
+/** `PROVIDER`, else the provider whose key is set (nbpro first), else offline; a chosen provider needs its key. */
+function providerConfig(e: Env, problems: string[]): ProviderConfig {
   const providerId = e.PROVIDER ?? (e.NBPRO_API_KEY ? 'nbpro' : e.NBAPI_API_KEY ? 'nbapi' : 'offline');
-  let provider: ProviderConfig = { id: 'offline' };
   if (providerId === 'nbpro') {
-    if (!e.NBPRO_API_KEY) problems.push('PROVIDER=nbpro needs NBPRO_API_KEY: set it to your nbpro API key (sk-…), or choose another PROVIDER.');
-    else provider = { id: 'nbpro', apiKey: e.NBPRO_API_KEY, baseUrl: trimSlash(e.NBPRO_BASE_URL ?? DEFAULTS.nbproBaseUrl), plan: e.NBPRO_PLAN ?? 'standard' };
+    if (e.NBPRO_API_KEY) return { id: 'nbpro', apiKey: e.NBPRO_API_KEY, baseUrl: trimSlash(e.NBPRO_BASE_URL ?? DEFAULTS.nbproBaseUrl), plan: e.NBPRO_PLAN ?? 'standard' };
+    problems.push('PROVIDER=nbpro needs NBPRO_API_KEY: set it to your nbpro API key (sk-…), or choose another PROVIDER.');
   } else if (providerId === 'nbapi') {
-    if (!e.NBAPI_API_KEY) problems.push('PROVIDER=nbapi needs NBAPI_API_KEY: set it to your nbapi API key, or choose another PROVIDER.');
-    else provider = { id: 'nbapi', apiKey: e.NBAPI_API_KEY, baseUrl: trimSlash(e.NBAPI_BASE_URL ?? DEFAULTS.nbapiBaseUrl) };
+    if (e.NBAPI_API_KEY) return { id: 'nbapi', apiKey: e.NBAPI_API_KEY, baseUrl: trimSlash(e.NBAPI_BASE_URL ?? DEFAULTS.nbapiBaseUrl) };
+    problems.push('PROVIDER=nbapi needs NBAPI_API_KEY: set it to your nbapi API key, or choose another PROVIDER.');
   }
+  return { id: 'offline' };
+}
 
-  if (e.PRICES_FILE && !existsSync(e.PRICES_FILE)) problems.push(`PRICES_FILE ${e.PRICES_FILE} does not exist: fix the path or unset it to use the default prices.`);
-  if (problems.length > 0) throw new ConfigError(problems);
-
+/** The frozen configuration from valid variables, with the defaults filled in. */
+function assembleConfig(e: Env, discord: DiscordConfig | undefined, slack: SlackConfig | undefined, provider: ProviderConfig): Config {
   const catalog = catalogFor(provider.id, provider.id === 'nbpro' ? provider.plan : undefined);
   return Object.freeze({
     discord: discord && Object.freeze(discord),

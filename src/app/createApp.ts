@@ -35,19 +35,7 @@ export function createApp(config: Config, deps: AppDeps): App {
   const core = createCore(config, { observer: metrics, ...deps });
   held = () => (core.admin.isOpen() ? core.credits.totalHeld() : 0);
   const adapters = deps.adapters?.(core.facade, deps.logger) ?? [];
-  const ops =
-    config.httpPort === undefined
-      ? undefined
-      : new OpsServer({
-          registry: metrics.registry,
-          logger: deps.logger,
-          metricsToken: config.metricsToken,
-          readiness: [
-            () => (core.admin.isOpen() ? undefined : 'database closed'),
-            () => (core.generation.accepting ? undefined : 'shutting down'),
-            ...adapters.map((a) => () => (a.isConnected() ? undefined : `${a.platform} not connected`)),
-          ],
-        });
+  const ops = config.httpPort === undefined ? undefined : opsServer(config, metrics, core, adapters, deps.logger);
   let opsPort: number | undefined;
   let stopped: Promise<void> | undefined;
   let sweep: NodeJS.Timeout | undefined;
@@ -90,6 +78,20 @@ export function createApp(config: Config, deps: AppDeps): App {
       return stopped;
     },
   };
+}
+
+/** The ops server, ready once the database is open, jobs are taken and every adapter is connected. */
+function opsServer(config: Config, metrics: Metrics, core: Core, adapters: readonly ChatAdapter[], logger: Logger): OpsServer {
+  return new OpsServer({
+    registry: metrics.registry,
+    logger,
+    metricsToken: config.metricsToken,
+    readiness: [
+      () => (core.admin.isOpen() ? undefined : 'database closed'),
+      () => (core.generation.accepting ? undefined : 'shutting down'),
+      ...adapters.map((a) => () => (a.isConnected() ? undefined : `${a.platform} not connected`)),
+    ],
+  });
 }
 
 async function notifyOwners(adapters: readonly ChatAdapter[], jobs: readonly Job[], logger: Logger): Promise<void> {

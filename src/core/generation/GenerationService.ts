@@ -3,49 +3,25 @@ import type { Dispatcher } from 'undici';
 import type { Catalog } from '../catalog/types.js';
 import type { Clock } from '../clock.js';
 import type { CreditService } from '../credits/CreditService.js';
-import type { SettleResult } from '../credits/types.js';
 import { DeliveryService, type Redeliver } from '../delivery/DeliveryService.js';
 import type { ImageSpool } from '../delivery/ImageSpool.js';
-import type { JobFailureCode } from '../errorCodes.js';
-import { AppError, ImageError, ProviderError, ValidationError } from '../errors.js';
-import { describeFailure, insufficientCreditsText, JOB_FAILURE_TEXT, REFUSAL_TEXT } from '../userText.js';
 import type { JobService } from '../jobs/JobService.js';
 import { LeaseKeeper } from '../jobs/LeaseKeeper.js';
-import type { Account, Job } from '../model.js';
+import type { Job } from '../model.js';
 import type { PriceTable } from '../pricing/defaultPrices.js';
-import type { RetryPolicy } from '../providers/retry.js';
 import type { ImageProvider } from '../providers/types.js';
 import { Scheduler } from '../scheduler/Scheduler.js';
+import { Admission, refuse } from './Admission.js';
 import { JobEvents } from './JobEvents.js';
+import { JobExecutor } from './JobExecutor.js';
+import { JobFailures } from './JobFailures.js';
+import { jobLog } from './jobLog.js';
+import { JobRecovery } from './JobRecovery.js';
+import type { GenerationLimits } from './limits.js';
 import { nullObserver, type GenerationObserver } from './observer.js';
-import { ProviderRunner } from './ProviderRunner.js';
-import { FetchRefusedError } from '../net/FetchRefusedError.js';
-import { checkDeclaredReferences, checkReferenceUrls, describeReference, prepareReferences } from './references.js';
-import { resolveRequest } from './resolveRequest.js';
-import type { GenerationIntent, JobListener, OutputImage, ReferenceSource, Refusal, ResolvedRequest, SubmitOutcome } from './types.js';
-
-/** Limits and timings of the engine; defaults are declared once, in the composition. */
-export interface GenerationLimits {
-  /** Jobs at the provider at once (also the cap on concurrent provider calls). */
-  readonly providerConcurrency: number;
-  /** Running jobs per account. */
-  readonly userConcurrency: number;
-  /** Waiting jobs in all. */
-  readonly queueLimit: number;
-  /** Waiting jobs per account. */
-  readonly userQueueLimit: number;
-  /** Per provider call. */
-  readonly providerTimeoutMs: number;
-  readonly retry: RetryPolicy;
-  /** Largest reference download before it is refused (it is then re-encoded to the provider's limit). */
-  readonly maxReferenceDownloadBytes: number;
-  /** Largest output download. */
-  readonly maxOutputBytes: number;
-  /** Per image download. */
-  readonly downloadTimeoutMs: number;
-  /** How long a job's lease lasts without renewal (see {@link LeaseKeeper}). */
-  readonly leaseMs: number;
-}
+import type { PendingJob } from './PendingJob.js';
+import { Shutdown } from './Shutdown.js';
+import type { GenerationIntent, JobListener, SubmitOutcome } from './types.js';
 
 export interface GenerationServiceOptions {
   readonly credits: CreditService;
@@ -62,74 +38,71 @@ export interface GenerationServiceOptions {
   /** For image downloads; tests pass one that reaches their fake servers. */
   readonly dispatcher?: Dispatcher;
   /**
-   * The origins `dispatcher` lets reach private and local addresses. When given, a reference link
-   * whose host is a local address literal outside them is refused at submit, before anything is
-   * held; when absent, only the link's form is checked there (scheme, user info).
+   * The origins `dispatcher` lets reach private and local addresses; references to local address
+   * literals outside them are refused at submit (see {@link Admission}).
    */
   readonly fetchAllowOrigins?: ReadonlySet<string>;
 }
 
-/** A job this process holds credits for and will run. */
-interface Pending {
-  readonly job: Job;
-  readonly request: ResolvedRequest;
-  readonly references: readonly ReferenceSource[];
-  readonly controller: AbortController;
-  /** The place last told to listeners; undefined until the job was announced as queued. */
-  position: number | undefined;
-  /** Its images were offered to the deliverer; the delivery service settles it. */
-  delivering?: boolean;
-}
-
-/** What a run produced: the images that came back, and why the others did not. */
-interface Produced {
-  readonly images: readonly OutputImage[];
-  readonly failure: unknown;
-}
-
 /**
- * The product's heart (DESIGN §3 steps 2–8): validates and prices a request, holds its credits,
- * queues it, runs it at the provider, downloads the results and hands them to the
- * {@link DeliveryService}, which settles the credits once the platform confirmed them. Adapters call
- * it through the facade and render the {@link JobEvent}s.
+ * The product's heart (DESIGN §3 steps 2–8) and the engine's one entry point: a request is admitted
+ * ({@link Admission}: validated, priced, its credits held), queued on the {@link Scheduler}, run by
+ * the {@link JobExecutor} (references, provider call, downloads) and handed to the
+ * {@link DeliveryService}, which settles the credits once the platform confirmed them; a job that
+ * delivers nothing ends through {@link JobFailures}. Start-up recovery is {@link JobRecovery}, the
+ * bounded stop {@link Shutdown}. Adapters call it through the facade and render the {@link JobEvent}s.
  */
 export class GenerationService {
   readonly catalog: Catalog;
   readonly #o: GenerationServiceOptions;
   readonly #observer: GenerationObserver;
   readonly #scheduler: Scheduler;
-  readonly #runner: ProviderRunner;
   readonly #events: JobEvents;
   readonly #delivery: DeliveryService;
   readonly #leases: LeaseKeeper;
-  readonly #pending = new Map<string, Pending>();
-  #closing = false;
+  readonly #admission: Admission;
+  readonly #failures: JobFailures;
+  readonly #executor: JobExecutor;
+  readonly #recovery: JobRecovery;
+  readonly #shutdown: Shutdown;
+  readonly #pending = new Map<string, PendingJob>();
 
   constructor(options: GenerationServiceOptions) {
     this.#o = options;
     this.catalog = options.catalog;
-    this.#observer = options.observer ?? nullObserver;
-    this.#events = new JobEvents(options.logger);
-    this.#delivery = new DeliveryService({
+    const { limits, logger } = options;
+    const observer = options.observer ?? nullObserver;
+    const events = new JobEvents(logger);
+    const forget = (jobId: string): void => this.#forget(jobId);
+    const holds = (jobId: string): boolean => this.#pending.has(jobId);
+    this.#observer = observer;
+    this.#events = events;
+    this.#delivery = new DeliveryService({ credits: options.credits, jobs: options.jobs, spool: options.spool, events, observer, onSettled: forget });
+    this.#leases = new LeaseKeeper({ jobs: options.jobs, clock: options.clock, leaseMs: limits.leaseMs, held: () => [...this.#pending.keys()], logger });
+    this.#admission = new Admission({
+      catalog: options.catalog,
+      prices: options.prices,
       credits: options.credits,
-      jobs: options.jobs,
-      spool: options.spool,
-      events: this.#events,
-      observer: this.#observer,
-      onSettled: (jobId) => this.#forget(jobId),
+      clock: options.clock,
+      leases: this.#leases,
+      maxReferenceDownloadBytes: limits.maxReferenceDownloadBytes,
+      fetchAllowOrigins: options.fetchAllowOrigins,
     });
-    const { limits } = options;
-    this.#leases = new LeaseKeeper({ jobs: options.jobs, clock: options.clock, leaseMs: limits.leaseMs, held: () => [...this.#pending.keys()], logger: options.logger });
-    this.#runner = new ProviderRunner({
+    this.#recovery = new JobRecovery({ jobs: options.jobs, delivery: this.#delivery, clock: options.clock, logger, holds });
+    this.#failures = new JobFailures({ credits: options.credits, events, observer, logger, onEnded: forget });
+    this.#executor = new JobExecutor({
+      jobs: options.jobs,
       provider: options.provider,
       catalog: options.catalog,
-      observer: this.#observer,
-      concurrency: limits.providerConcurrency,
-      timeoutMs: limits.providerTimeoutMs,
-      retry: limits.retry,
-      maxOutputBytes: limits.maxOutputBytes,
-      downloadTimeoutMs: limits.downloadTimeoutMs,
+      limits,
+      logger,
+      observer,
       dispatcher: options.dispatcher,
+      events,
+      delivery: this.#delivery,
+      failures: this.#failures,
+      holds,
+      queueDepth: () => this.#scheduler.depth,
     });
     this.#scheduler = new Scheduler(
       {
@@ -140,6 +113,15 @@ export class GenerationService {
       },
       { onPosition: (id, position) => this.#onPosition(id, position) },
     );
+    this.#shutdown = new Shutdown({
+      scheduler: this.#scheduler,
+      delivery: this.#delivery,
+      leases: this.#leases,
+      pending: this.#pending,
+      settled: () => this.settled(),
+      interrupt: (jobId) => this.#failures.end(jobId, 'interrupted'),
+      logger,
+    });
   }
 
   /** Jobs waiting to start. */
@@ -149,7 +131,7 @@ export class GenerationService {
 
   /** Whether new jobs are accepted (false once shutdown began). */
   get accepting(): boolean {
-    return !this.#closing;
+    return !this.#shutdown.begun;
   }
 
   /** Listens to every job's events (for adapters that deliver by destination rather than by call). */
@@ -165,12 +147,12 @@ export class GenerationService {
   submit(intent: GenerationIntent, listener?: JobListener): SubmitOutcome {
     const existing = this.#o.jobs.byIdempotencyKey(intent.idempotencyKey);
     if (existing) return this.#duplicate(existing, listener);
-    if (this.#closing) return refuse('shutting_down');
-    const checked = this.#check(intent);
+    if (this.#shutdown.begun) return refuse('shutting_down');
+    const checked = this.#admission.check(intent);
     if ('code' in checked) return { ok: false, refusal: checked };
     const room = this.#scheduler.room(intent.accountKey);
     if (room !== 'ok') return refuse(room);
-    const held = this.#hold(intent, checked);
+    const held = this.#admission.hold(intent, checked);
     if (!held.ok) return held;
     if (held.duplicate) return this.#duplicate(held.job, listener);
     return this.#enqueue({ job: held.job, request: checked, references: intent.references, controller: new AbortController(), position: undefined }, listener);
@@ -180,7 +162,7 @@ export class GenerationService {
   cancel(jobId: string): boolean {
     if (!this.#scheduler.cancel(jobId)) return false;
     this.#observer.queueDepth(this.#scheduler.depth);
-    this.#end(jobId, 'cancelled');
+    this.#failures.end(jobId, 'cancelled');
     return true;
   }
 
@@ -194,16 +176,7 @@ export class GenerationService {
    * only those.
    */
   recoverInterrupted(scope: 'all' | 'cli' = 'all'): Job[] {
-    const now = this.#o.clock.now();
-    const jobs = this.#o.jobs.recoverInterrupted((job) => {
-      if (this.#pending.has(job.id)) return false;
-      if (job.platform === 'cli') return (job.leaseUntil ?? 0) < now;
-      return scope === 'all' && job.status !== 'delivering';
-    });
-    for (const job of jobs) {
-      this.#jobLog(job).warn({ status: job.status, errorCode: job.errorCode, released: job.cost }, 'job interrupted by restart');
-    }
-    return jobs;
+    return this.#recovery.recoverInterrupted(scope);
   }
 
   /**
@@ -212,12 +185,7 @@ export class GenerationService {
    * Leftover spool folders of settled jobs are removed. Returns the jobs released undelivered.
    */
   async recoverDeliveries(redeliver: Redeliver): Promise<Job[]> {
-    const unsettled = this.#o.jobs.unsettled();
-    const orphans = unsettled.filter((job) => job.status === 'delivering' && job.platform !== 'cli' && !this.#pending.has(job.id));
-    const released = await this.#delivery.recover(orphans, redeliver, this.#o.logger);
-    const delivering = new Set(this.#o.jobs.unsettled().filter((j) => j.status === 'delivering').map((j) => j.id));
-    await this.#delivery.sweepSpool((jobId) => delivering.has(jobId));
-    return released;
+    return this.#recovery.recoverDeliveries(redeliver);
   }
 
   /** Resolves once every job taken so far has run and its delivery was answered (or left at a shutdown). */
@@ -233,86 +201,23 @@ export class GenerationService {
    * to deliver — so a result is either posted and charged, or never charged.
    */
   async shutdown(graceMs: number): Promise<void> {
-    this.#closing = true;
-    for (const id of this.#scheduler.close()) this.#end(id, 'interrupted');
-    // Real time, not the injected clock: the grace is a deadline the supervisor enforces.
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), graceMs);
-    });
-    const settledAll = this.settled().then(() => 'idle' as const);
-    const outcome = await Promise.race([settledAll, timedOut]);
-    clearTimeout(timer);
-    if (outcome === 'timeout') {
-      const left = this.#delivery.abandon();
-      if (left.length > 0) this.#o.logger.warn({ jobs: left.length }, 'shutdown deadline: deliveries left for the next start');
-      for (const [id, pending] of this.#pending) {
-        if (pending.delivering) continue;
-        pending.controller.abort(new AppError('interrupted', 'Shutting down'));
-        this.#end(id, 'interrupted');
-      }
-    }
-    this.#leases.stop();
+    await this.#shutdown.run(graceMs);
   }
 
-  /** Validates the request against the catalog and what the platform declared of its attachments. */
-  #check(intent: GenerationIntent): ResolvedRequest | Refusal {
-    try {
-      const request = resolveRequest(this.catalog, this.#o.prices, intent.prompt, intent.options, intent.references.length);
-      checkDeclaredReferences(intent.references, this.#o.limits.maxReferenceDownloadBytes);
-      checkReferenceUrls(intent.references, this.#o.fetchAllowOrigins);
-      return request;
-    } catch (error) {
-      if (error instanceof FetchRefusedError) return { code: 'fetch_refused', message: error.message };
-      if (error instanceof ValidationError || error instanceof ImageError) return { code: 'invalid_request', message: error.message };
-      throw error;
-    }
-  }
-
-  /** Holds the cost and creates the job, in one transaction. */
-  #hold(intent: GenerationIntent, request: ResolvedRequest): { ok: true; job: Job; duplicate: boolean } | { ok: false; refusal: Refusal } {
-    const held = this.#o.credits.hold({
-      idempotencyKey: intent.idempotencyKey,
-      accountKey: intent.accountKey,
-      platform: intent.platform,
-      displayName: intent.displayName,
-      destination: intent.destination,
-      kind: intent.kind,
-      parentId: intent.parentId ?? null,
-      request: {
-        prompt: request.prompt,
-        model: request.model,
-        aspectRatio: request.aspectRatio,
-        resolution: request.resolution,
-        count: request.count,
-        references: intent.references.map(describeReference),
-      },
-      provider: this.catalog.provider,
-      model: request.providerModel,
-      unitCost: request.unitCost,
-      cost: request.cost,
-      createdAt: this.#o.clock.now(),
-      leaseUntil: this.#leases.leaseUntil(),
-    });
-    if (held.ok) return held;
-    const message = insufficientCreditsText(held.cost, held.balance);
-    return { ok: false, refusal: { code: 'insufficient_credits', balance: held.balance, cost: held.cost, message } };
-  }
-
-  #enqueue(pending: Pending, listener: JobListener | undefined): SubmitOutcome {
+  #enqueue(pending: PendingJob, listener: JobListener | undefined): SubmitOutcome {
     const { job } = pending;
     this.#pending.set(job.id, pending);
     this.#leases.start();
     this.#events.listen(job.id, listener);
-    const queued = this.#scheduler.enqueue(job.id, job.accountKey, () => this.#run(pending));
+    const queued = this.#scheduler.enqueue(job.id, job.accountKey, () => this.#executor.run(pending));
     if (!queued.ok) {
       // Unreachable after room(): submit runs synchronously. Kept so a hold can never leak.
-      this.#end(job.id, 'cancelled');
+      this.#failures.end(job.id, 'cancelled');
       return refuse(queued.reason);
     }
     pending.position = queued.position;
     this.#observer.queueDepth(this.#scheduler.depth);
-    this.#jobLog(job).info({ status: 'queued', cost: job.cost, position: queued.position }, 'job queued');
+    jobLog(this.#o.logger, job).info({ status: 'queued', cost: job.cost, position: queued.position }, 'job queued');
     this.#events.emit({ type: 'queued', job, position: queued.position });
     return { ok: true, job, duplicate: false, position: queued.position };
   }
@@ -329,125 +234,8 @@ export class GenerationService {
     if (this.#events.heard(id)) this.#events.emit({ type: 'position', job: pending.job, position });
   }
 
-  async #run(pending: Pending): Promise<void> {
-    const job = this.#start(pending);
-    if (!job) return;
-    // Durations use the monotonic clock; the injected clock stamps rows.
-    const started = performance.now();
-    const log = this.#jobLog(job);
-    const produced = await this.#produce(pending, log);
-    if (pending.controller.signal.aborted) return; // Shutdown settled this job as interrupted already.
-    const durationMs = Math.round(performance.now() - started);
-    if (produced.images.length > 0) await this.#offer(pending, job, produced.images, durationMs, log);
-    else this.#fail(job, produced.failure, durationMs, log);
-  }
-
-  /** Hands the images to the deliverer; the job settles when it answers. */
-  async #offer(pending: Pending, job: Job, images: readonly OutputImage[], durationMs: number, log: Logger): Promise<void> {
-    pending.delivering = true;
-    let offered: boolean;
-    try {
-      offered = await this.#delivery.offer(job, images, durationMs, log);
-    } catch (error) {
-      // The images could not be kept (disk full, spool not writable): nothing is charged.
-      pending.delivering = false;
-      log.error({ err: error }, 'could not keep the images for delivery');
-      this.#fail(job, new AppError('internal', 'could not spool the images', { cause: error }), durationMs, log);
-      return;
-    }
-    if (offered || pending.controller.signal.aborted) return;
-    const settled = this.#o.jobs.byId(job.id);
-    if (settled && this.#pending.has(settled.id)) this.#settledElsewhere(settled);
-  }
-
-  /** queued → running, announced; undefined when the job was settled before it could start. */
-  #start(pending: Pending): Job | undefined {
-    const job = this.#o.jobs.markRunning(pending.job.id);
-    if (!job) {
-      // Settled before it could start (recovered by another process).
-      const settled = this.#o.jobs.byId(pending.job.id);
-      if (settled && this.#pending.has(settled.id)) this.#settledElsewhere(settled);
-      return undefined;
-    }
-    this.#observer.queueDepth(this.#scheduler.depth);
-    this.#jobLog(job).info({ status: 'running', model: job.model, count: pending.request.count }, 'job started');
-    this.#events.emit({ type: 'started', job });
-    return job;
-  }
-
-  /** References prepared, the provider called, the results downloaded: what came back and why not. */
-  async #produce(pending: Pending, log: Logger): Promise<Produced> {
-    const { signal } = pending.controller;
-    try {
-      const references = await prepareReferences(pending.references, {
-        maxDownloadBytes: this.#o.limits.maxReferenceDownloadBytes,
-        maxReferenceBytes: this.catalog.maxReferenceBytes,
-        timeoutMs: this.#o.limits.downloadTimeoutMs,
-        signal,
-        dispatcher: this.#o.dispatcher,
-      });
-      // A shutdown during the reference downloads: the provider is not called for a settled job.
-      signal.throwIfAborted();
-      const produced = await this.#runner.generate(pending.request, references, signal, log);
-      const images = await this.#runner.download(produced.images, signal, log);
-      const failure = produced.firstError ?? (images.length === 0 ? new ProviderError('bad_response', this.#o.provider.id, JOB_FAILURE_TEXT.no_output) : undefined);
-      return { images, failure };
-    } catch (error) {
-      return { images: [], failure: error };
-    }
-  }
-
-  #fail(job: Job, failure: unknown, durationMs: number, log: Logger): void {
-    const { code, message } = describeFailure(failure);
-    const settled = this.#o.credits.settle(job.id, { delivered: 0, status: 'failed', errorCode: code, errorMessage: message });
-    if (!settled.settled) return this.#settledElsewhere(settled.job);
-    this.#observer.jobFinished(settled.job, durationMs);
-    log.warn({ status: 'failed', durationMs, errorCode: code, err: failure }, 'job failed');
-    const retryAfterMs = failure instanceof ProviderError ? failure.retryAfterMs : undefined;
-    this.#announceFailure(settled, code, message, retryAfterMs);
-  }
-
-  /** Ends a job that did not run to the provider (cancelled, or interrupted by shutdown): all released. */
-  #end(jobId: string, code: 'cancelled' | 'interrupted'): void {
-    const message = JOB_FAILURE_TEXT[code];
-    const settled = this.#o.credits.settle(jobId, { delivered: 0, status: code, errorCode: code, errorMessage: message });
-    if (!settled.settled) return;
-    this.#jobLog(settled.job).warn({ status: code, errorCode: code, released: settled.released }, `job ${code}`);
-    this.#announceFailure(settled, code, message, undefined);
-  }
-
-  /**
-   * Another process settled this job while it ran here (its start-up recovery took it for a dead
-   * process's job). The credits were released there; tell the listeners so nobody waits forever.
-   */
-  #settledElsewhere(job: Job): void {
-    const account = this.#o.credits.account(job.accountKey);
-    if (!account) return;
-    const code = job.errorCode ?? 'interrupted';
-    this.#jobLog(job).warn({ status: job.status, errorCode: code }, 'job settled by another process');
-    this.#announce(job, account, code, job.errorMessage ?? JOB_FAILURE_TEXT.interrupted, job.cost - job.captured, undefined);
-  }
-
-  #announceFailure(settled: Extract<SettleResult, { settled: true }>, code: JobFailureCode, message: string, retryAfterMs: number | undefined): void {
-    this.#announce(settled.job, settled.account, code, message, settled.released, retryAfterMs);
-  }
-
-  #announce(job: Job, account: Account, code: JobFailureCode, message: string, refunded: number, retryAfterMs: number | undefined): void {
-    this.#events.emit({ type: 'failed', job, code, message, refunded, account, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
-    this.#forget(job.id);
-  }
-
   #forget(jobId: string): void {
     this.#pending.delete(jobId);
     this.#events.forget(jobId);
   }
-
-  /** One child logger per job: every transition line carries these fields. */
-  #jobLog(job: Job): Logger {
-    return this.#o.logger.child({ jobId: job.id, platform: job.platform, account: job.accountKey, provider: job.provider });
-  }
-}
-
-function refuse(code: keyof typeof REFUSAL_TEXT): { ok: false; refusal: Refusal } {
-  return { ok: false, refusal: { code, message: REFUSAL_TEXT[code] } };
 }

@@ -18,6 +18,7 @@ import type { PriceTable } from '../core/pricing/defaultPrices.js';
 import { defaultPriceTable, parsePriceOverrides } from '../core/pricing/priceTable.js';
 import { createProvider } from '../core/providers/createProvider.js';
 import { defaultRetryPolicy, type RetryPolicy } from '../core/providers/retry.js';
+import type { GenerationLimits } from '../core/generation/limits.js';
 import type { ImageProvider } from '../core/providers/types.js';
 import { JobService } from '../core/jobs/JobService.js';
 import type { Store } from '../core/storePorts.js';
@@ -97,6 +98,22 @@ export function loadPrices(pricesFile: string | undefined): PriceTable {
   }
 }
 
+/** The engine's limits: the configured ones, and the fixed ones declared above. */
+function engineLimits(config: Config, retryPolicy: RetryPolicy | undefined): GenerationLimits {
+  return {
+    providerConcurrency: config.providerConcurrency,
+    userConcurrency: config.userConcurrency,
+    queueLimit: config.queueLimit,
+    userQueueLimit: Math.min(USER_QUEUE_LIMIT, config.queueLimit),
+    providerTimeoutMs: config.providerTimeoutMs,
+    retry: { ...(retryPolicy ?? defaultRetryPolicy), retries: config.providerRetries },
+    maxReferenceDownloadBytes: MAX_REFERENCE_DOWNLOAD_BYTES,
+    maxOutputBytes: MAX_OUTPUT_BYTES,
+    downloadTimeoutMs: DOWNLOAD_TIMEOUT_MS,
+    leaseMs: JOB_LEASE_MS,
+  };
+}
+
 /** Composition of config → database → credits → provider → generation engine. */
 export function createCore(config: Config, deps: CoreDeps): Core {
   const prices = loadPrices(config.pricesFile);
@@ -129,18 +146,7 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     dispatcher,
     ...(ownAgent ? { fetchAllowOrigins: allowOrigins } : {}),
     spool,
-    limits: {
-      providerConcurrency: config.providerConcurrency,
-      userConcurrency: config.userConcurrency,
-      queueLimit: config.queueLimit,
-      userQueueLimit: Math.min(USER_QUEUE_LIMIT, config.queueLimit),
-      providerTimeoutMs: config.providerTimeoutMs,
-      retry: { ...(deps.retryPolicy ?? defaultRetryPolicy), retries: config.providerRetries },
-      maxReferenceDownloadBytes: MAX_REFERENCE_DOWNLOAD_BYTES,
-      maxOutputBytes: MAX_OUTPUT_BYTES,
-      downloadTimeoutMs: DOWNLOAD_TIMEOUT_MS,
-      leaseMs: JOB_LEASE_MS,
-    },
+    limits: engineLimits(config, deps.retryPolicy),
   });
   return {
     config,

@@ -198,6 +198,23 @@ describe('the real process', () => {
     expect(after.accounts).toEqual([{ key: `slack:${TEAM}:${USERS[1]}`, balance: 46, held: 0 }]);
   });
 
+  it('Slack refusing the upload: the real process releases the hold and tells the requester privately', async () => {
+    nbpro.setMode({ kind: 'success' });
+    const bot = start();
+    await bot.waitForLog('nano-imagine started');
+    slack.failNext('files.completeUploadExternal', { error: 'file_upload_size_exceeded' });
+    await imagine(USERS[2]);
+    const told = await slack.waitForCall('chat.postEphemeral', (c) => c.args.user === USERS[2] && /could not be posted here/.test(String(c.args.text)));
+    expect(String(told.args.text)).toContain('nothing was charged');
+    await bot.waitForLog('job undelivered');
+    bot.kill('SIGTERM');
+    expect((await bot.exited).code).toBe(0);
+    const after = readLedger(dbPath);
+    expect(after.check).toMatchObject({ integrity: 'ok', invariant: [], jobs: [] });
+    expect(after.jobs.map((j) => [j.status, j.held])).toEqual([['failed', 0]]);
+    expect(after.accounts).toEqual([{ key: `slack:${TEAM}:${USERS[2]}`, balance: 50, held: 0 }]);
+  });
+
   it('a start-up failure is logged, goes through the normal shutdown, and exits 1 for the supervisor to retry', async () => {
     const bot = start({ SLACK_BOT_TOKEN: 'xoxb-not-the-right-token' });
     expect((await bot.exited).code).toBe(1);

@@ -113,8 +113,13 @@ export interface DeliveryCharge {
  * the rest released — and the balance after. Adapters show it with a result they are about to post.
  */
 export function deliveryCharge(job: Pick<Job, 'held' | 'unitCost'>, account: Pick<Account, 'balance'>, delivered: number): DeliveryCharge {
-  const credits = Math.min(job.held, delivered * job.unitCost);
+  const credits = capturedFor(job, delivered);
   return { credits, balance: account.balance + job.held - credits };
+}
+
+/** What settling with `delivered` images captures: `min(held, delivered × unitCost)`. */
+export function capturedFor(job: Pick<Job, 'held' | 'unitCost'>, delivered: number): number {
+  return Math.min(job.held, delivered * job.unitCost);
 }
 
 /** What a job costs its account: the credits held while it runs, those captured once settled. */

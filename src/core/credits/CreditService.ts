@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { AppError, ValidationError } from '../errors.js';
-import { deliveryCharge, isUnsettled, type Account, type Job, type LedgerEntry, type NewLedgerEntry } from '../model.js';
+import { capturedFor, isUnsettled, type Account, type Job, type LedgerEntry, type NewLedgerEntry } from '../model.js';
 import type { JobSettlement, Store } from '../storePorts.js';
 import { JOB_FAILURE_TEXT } from '../userText.js';
 import type { Platform } from '../vocabulary.js';
@@ -204,7 +204,7 @@ export class CreditService {
 
   #settle(job: Job, input: SettleInput): SettleResult {
     const empty = input.status === 'succeeded' && input.delivered === 0;
-    const captured = deliveryCharge(job, { balance: 0 }, input.delivered).credits;
+    const captured = capturedFor(job, input.delivered);
     const released = job.held - captured;
     const settlement: JobSettlement = {
       status: empty ? 'failed' : input.status,

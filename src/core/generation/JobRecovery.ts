@@ -45,6 +45,8 @@ export class JobRecovery {
     const unsettled = this.#o.jobs.unsettled();
     const orphans = unsettled.filter((job) => job.status === 'delivering' && job.platform !== 'cli' && !this.#o.holds(job.id));
     const released = await this.#o.delivery.recover(orphans, redeliver, this.#o.logger);
+    // Read again, not derived from the first read: a CLI process beside the bot may have started
+    // delivering meanwhile, and its images must stay.
     const delivering = new Set(this.#o.jobs.unsettled().filter((j) => j.status === 'delivering').map((j) => j.id));
     await this.#o.delivery.sweepSpool((jobId) => delivering.has(jobId));
     return released;

@@ -8,7 +8,7 @@ import { releasedNotice } from '../../../core/userText.js';
 import { destinationOf } from '../interactions/requester.js';
 import { describeError } from '../logSafe.js';
 import { textMessage } from '../render/OutgoingMessage.js';
-import { resultMessage } from '../render/resultMessage.js';
+import { droppedNote, resultMessage } from '../render/resultMessage.js';
 import type { ChannelPoster, DirectPoster } from './channelPoster.js';
 import { fitFiles } from './fitFiles.js';
 
@@ -43,7 +43,7 @@ export class AfterRestart {
     const { core } = this.#deps;
     const notes = [
       `<@${userId}> here is your image: the bot restarted while posting it.`,
-      ...(dropped > 0 ? [`${dropped} could not be made small enough to upload, and ${dropped === 1 ? 'was' : 'were'} not charged.`] : []),
+      ...droppedNote(dropped),
     ];
     const message = resultMessage({ job, charge: deliveryCharge(job, account, files.length), durationMs: 0, files, actions: { canUpscale: core.canUpscale(job), canEdit: core.catalog.maxReferences > 0 }, notes });
     await this.#deps.postToChannel(channelId, { ...message, mentionUserId: userId });

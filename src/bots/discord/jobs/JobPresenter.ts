@@ -3,10 +3,9 @@ import type { Logger } from 'pino';
 import type { Facade } from '../../../core/facade/Facade.js';
 import { deliveryCharge } from '../../../core/model.js';
 import type { JobEvent, JobListener } from '../../../core/generation/types.js';
-import { plural } from '../../../core/text/plural.js';
 import { describeError, isTokenExpired } from '../logSafe.js';
 import { textMessage, type OutgoingMessage } from '../render/OutgoingMessage.js';
-import { resultMessage } from '../render/resultMessage.js';
+import { droppedNote, resultMessage } from '../render/resultMessage.js';
 import { failureText, GENERATING_TEXT, queuedText } from '../render/statusText.js';
 import { toInteractionEdit } from '../render/toPayloads.js';
 import type { Clock } from '../../../core/clock.js';
@@ -186,7 +185,7 @@ export class JobPresenter {
     const target = this.#target;
     const notes = [
       ...(target.note ? [target.note] : []),
-      ...(dropped > 0 ? [`${plural(dropped, 'image')} could not be made small enough to upload, and ${dropped === 1 ? 'was' : 'were'} not charged.`] : []),
+      ...droppedNote(dropped),
     ];
     const message = resultMessage({ job: event.job, charge: deliveryCharge(event.job, event.account, files.length), durationMs: event.durationMs, files, actions: { canUpscale: this.#deps.core.canUpscale(event.job), canEdit: this.#deps.core.catalog.maxReferences > 0 }, notes });
     if (target.surface === 'ephemeral') {

@@ -1,4 +1,5 @@
 import type { DeliveryCharge, Job } from '../../../core/model.js';
+import { plural } from '../../../core/text/plural.js';
 import type { OutgoingFile, OutgoingMessage } from './OutgoingMessage.js';
 import { resultButtons, type ResultActions } from './resultButtons.js';
 import { summaryEmbed } from './summaryEmbed.js';
@@ -22,4 +23,10 @@ export function resultMessage(input: ResultInput): OutgoingMessage {
     components: [resultButtons(input.job, input.actions)],
     files: input.files,
   };
+}
+
+/** The note for images that could not be shrunk to Discord's upload limit (and so were not charged). */
+export function droppedNote(dropped: number): string[] {
+  if (dropped === 0) return [];
+  return [`${plural(dropped, 'image')} could not be made small enough to upload, and ${dropped === 1 ? 'was' : 'were'} not charged.`];
 }

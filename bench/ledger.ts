@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '../src/core/clock.js';
 import { CreditService } from '../src/core/credits/CreditService.js';
-import { openDatabase } from '../src/db/open.js';
-import { createSqliteStore } from '../src/db/store.js';
+import { openDatabase } from '../src/db/sqlite/open.js';
+import { createSqliteStore } from '../src/db/sqlite/store.js';
 import { percentile } from './stats.js';
 
 const median = (sample: readonly number[]): number => percentile(sample, 50);

@@ -12,7 +12,14 @@ export interface Config {
   readonly discord: DiscordConfig | undefined;
   readonly slack: SlackConfig | undefined;
   readonly provider: ProviderConfig;
+  /** The SQLite file (`DATABASE_PATH`), used unless {@link databaseUrl} is set. */
   readonly databasePath: string;
+  /** `DATABASE_URL`: a PostgreSQL database instead of the SQLite file. A secret (it holds the password). */
+  readonly databaseUrl: string | undefined;
+  /** Where produced images wait for the platform's confirmation. @defaultValue `spool/` beside the SQLite file, `./data/spool` with PostgreSQL */
+  readonly spoolDir: string | undefined;
+  /** How long a process's lease lasts without renewal (`INSTANCE_LEASE_SECONDS`); others release its jobs after that. */
+  readonly instanceLeaseMs: number;
   readonly startingCredits: number;
   readonly pricesFile: string | undefined;
   readonly providerConcurrency: number;
@@ -130,6 +137,16 @@ const envSchema = z.object({
   NBAPI_API_KEY: optionalString,
   NBAPI_BASE_URL: url,
   DATABASE_PATH: optionalString,
+  DATABASE_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .regex(/^postgres(ql)?:\/\/[^\s]+$/, 'must be a PostgreSQL URL like postgres://user:password@host:5432/nano_imagine')
+      .optional(),
+  ),
+  SPOOL_DIR: optionalString,
+  INSTANCE_LEASE_SECONDS: int(3, 600),
   STARTING_CREDITS: int(0, 1_000_000_000),
   PRICES_FILE: optionalString,
   PROVIDER_CONCURRENCY: int(1, 1000),
@@ -172,6 +189,7 @@ const DEFAULTS = {
   providerTimeoutSeconds: 120,
   providerRetries: 2,
   shutdownGraceSeconds: 25,
+  instanceLeaseSeconds: 30,
   httpHost: '127.0.0.1',
 } as const;
 
@@ -192,6 +210,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   const discord = discordConfig(e, problems);
   const slack = slackConfig(e, problems);
   const provider = providerConfig(e, problems);
+  if (e.DATABASE_URL && e.DATABASE_PATH) problems.push('DATABASE_URL and DATABASE_PATH are both set: set DATABASE_URL for PostgreSQL or DATABASE_PATH for a SQLite file, not both.');
   if (e.PRICES_FILE && !existsSync(e.PRICES_FILE)) problems.push(`PRICES_FILE ${e.PRICES_FILE} does not exist: fix the path or unset it to use the default prices.`);
   if (problems.length > 0) throw new ConfigError(problems);
   return assembleConfig(e, discord, slack, provider);
@@ -259,6 +278,9 @@ function assembleConfig(e: Env, discord: DiscordConfig | undefined, slack: Slack
     slack: slack && Object.freeze(slack),
     provider: Object.freeze(provider),
     databasePath: e.DATABASE_PATH ?? DEFAULTS.databasePath,
+    databaseUrl: e.DATABASE_URL,
+    spoolDir: e.SPOOL_DIR,
+    instanceLeaseMs: (e.INSTANCE_LEASE_SECONDS ?? DEFAULTS.instanceLeaseSeconds) * 1000,
     startingCredits: e.STARTING_CREDITS ?? DEFAULTS.startingCredits,
     pricesFile: e.PRICES_FILE,
     providerConcurrency: e.PROVIDER_CONCURRENCY ?? catalog.defaultConcurrency,

@@ -1,4 +1,4 @@
-import { createApp } from './app/createApp.js';
+import { createApp, type App } from './app/createApp.js';
 import { createAdapters } from './app/createAdapters.js';
 import { secretsOf } from './app/secretsOf.js';
 import { loadConfig, type Config } from './config.js';
@@ -31,7 +31,15 @@ async function main(): Promise<void> {
   if (!config.discord && !config.slack) {
     logger.warn('Neither Discord nor Slack is configured (DISCORD_TOKEN, SLACK_BOT_TOKEN): the bot has nothing to serve.');
   }
-  const app = createApp(config, { logger, adapters: (core, log) => createAdapters(config, core, log) });
+  let app: App;
+  try {
+    app = await createApp(config, { logger, adapters: (core, log) => createAdapters(config, core, log) });
+  } catch (error) {
+    // The database could not be opened (unreachable, refused, a schema from a newer build).
+    logger.fatal({ err: error }, 'start-up failed');
+    process.exitCode = 1;
+    return;
+  }
 
   // Signals and crashes leave through the same graceful shutdown; a crash exits 1 for the supervisor.
   const supervisor = superviseProcess({ logger, stop: () => app.stop(), forceExitAfterMs: config.shutdownGraceMs + FORCE_EXIT_MARGIN_MS });
@@ -44,7 +52,7 @@ async function main(): Promise<void> {
     supervisor.shutdown('start-up failed', 1);
     return;
   }
-  logger.info({ provider: config.provider.id, database: config.databasePath, adapters: app.adapters.map((a) => a.platform) }, 'nano-imagine started');
+  logger.info({ provider: config.provider.id, database: app.core.admin.location, adapters: app.adapters.map((a) => a.platform) }, 'nano-imagine started');
   // Keep the process alive until a signal arrives, even with no platform connected.
   setInterval(() => undefined, 1 << 30);
 }

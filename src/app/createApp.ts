@@ -26,14 +26,12 @@ export type AppDeps = CoreDeps & {
   readonly adapters?: (facade: Facade, logger: Logger) => ChatAdapter[];
 };
 
-/** How often the bot looks for jobs a dead process left holding credits. */
-const RECOVERY_SWEEP_MS = 60_000;
 
-export function createApp(config: Config, deps: AppDeps): App {
-  let held = (): number => 0;
+export async function createApp(config: Config, deps: AppDeps): Promise<App> {
+  let held = (): Promise<number> => Promise.resolve(0);
   const metrics = new Metrics({ creditsHeld: () => held() });
-  const core = createCore(config, { observer: metrics, ...deps });
-  held = () => (core.admin.isOpen() ? core.credits.totalHeld() : 0);
+  const core = await createCore(config, { observer: metrics, ...deps });
+  held = () => (core.admin.isOpen() ? core.credits.totalHeld() : Promise.resolve(0));
   const adapters = deps.adapters?.(core.facade, deps.logger) ?? [];
   const ops = config.httpPort === undefined ? undefined : opsServer(config, metrics, core, adapters, deps.logger);
   let opsPort: number | undefined;
@@ -52,15 +50,14 @@ export function createApp(config: Config, deps: AppDeps): App {
         opsPort = bound.port;
         deps.logger.info({ host: bound.address, port: opsPort, metricsToken: config.metricsToken !== undefined }, 'ops server listening');
       }
-      const interrupted = core.generation.recoverInterrupted();
+      const interrupted = await core.generation.recoverInterrupted();
       await Promise.all(adapters.map((a) => a.start()));
       // Results a previous process made but did not get posted go out now, with the bots' own tokens.
       const undelivered = await core.generation.recoverDeliveries(redeliverTo(adapters));
       await notifyOwners(adapters, [...interrupted, ...undelivered], deps.logger);
-      // Jobs of a CLI process that died beside the bot are released once their lease runs out.
-      sweep = setInterval(() => {
-        void notifyOwners(adapters, core.generation.recoverInterrupted(), deps.logger);
-      }, RECOVERY_SWEEP_MS);
+      // Jobs of processes that die beside this one (another replica, a shard, a CLI run) are
+      // released, and their users told, soon after their lease runs out or their pid is gone.
+      sweep = setInterval(() => void recoverOrphans(core, adapters, deps.logger), Math.floor(config.instanceLeaseMs / 3));
       sweep.unref();
     },
     stop() {
@@ -73,7 +70,7 @@ export function createApp(config: Config, deps: AppDeps): App {
         const left = Math.max(0, deadline - performance.now());
         const results = await Promise.allSettled([...adapters.map((a) => a.stop(left)), ops?.close()]);
         for (const r of results) if (r.status === 'rejected') deps.logger.warn({ err: r.reason }, 'did not stop cleanly');
-        core.close();
+        await core.close();
       })();
       return stopped;
     },
@@ -92,6 +89,17 @@ function opsServer(config: Config, metrics: Metrics, core: Core, adapters: reado
       ...adapters.map((a) => () => (a.isConnected() ? undefined : `${a.platform} not connected`)),
     ],
   });
+}
+
+/** One sweep for orphans; a failure (a busy database) waits for the next. */
+async function recoverOrphans(core: Core, adapters: readonly ChatAdapter[], logger: Logger): Promise<void> {
+  try {
+    const interrupted = await core.generation.recoverInterrupted();
+    const undelivered = await core.generation.recoverDeliveries(redeliverTo(adapters), { sweepSpool: false });
+    await notifyOwners(adapters, [...interrupted, ...undelivered], logger);
+  } catch (error) {
+    logger.warn({ err: error }, 'could not sweep for jobs of stopped processes');
+  }
 }
 
 async function notifyOwners(adapters: readonly ChatAdapter[], jobs: readonly Job[], logger: Logger): Promise<void> {

@@ -1,5 +1,6 @@
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Agent, Dispatcher } from 'undici';
 import type { Config } from '../config.js';
@@ -22,11 +23,10 @@ import type { GenerationLimits } from '../core/generation/limits.js';
 import type { ImageProvider } from '../core/providers/types.js';
 import { JobService } from '../core/jobs/JobService.js';
 import type { Store } from '../core/storePorts.js';
-import { sqliteAdmin } from '../db/admin.js';
-import { FileSpool } from '../db/FileSpool.js';
-import { MemorySpool } from '../db/MemorySpool.js';
-import { openDatabase } from '../db/open.js';
-import { createSqliteStore } from '../db/store.js';
+import { InstanceRegistry } from '../core/jobs/InstanceRegistry.js';
+import { RunSlots } from '../core/generation/RunSlots.js';
+import { openStore } from '../db/openStore.js';
+import { pidAlive } from './pidAlive.js';
 import { fetchAllowOrigins } from './fetchAllowOrigins.js';
 
 /**
@@ -48,8 +48,10 @@ export interface Core {
   readonly provider: ImageProvider;
   readonly generation: GenerationService;
   readonly logger: Logger;
-  /** Closes the database. Call after {@link GenerationService.shutdown}. */
-  close(): void;
+  /** This process among those sharing the database. */
+  readonly instances: InstanceRegistry;
+  /** Removes this process's registration and closes the database. Call after {@link GenerationService.shutdown}. */
+  close(): Promise<void>;
 }
 
 export interface CoreDeps {
@@ -66,6 +68,8 @@ export interface CoreDeps {
   readonly provider?: ImageProvider;
   /** Retry timing; the number of retries always comes from `PROVIDER_RETRIES`. @defaultValue defaultRetryPolicy */
   readonly retryPolicy?: RetryPolicy;
+  /** What this process registers as. @defaultValue 'bot' */
+  readonly role?: 'bot' | 'cli';
 }
 
 /** Largest reference we download before re-encoding it to the provider's limit. */
@@ -76,10 +80,10 @@ const DOWNLOAD_TIMEOUT_MS = 30_000;
 /** Waiting jobs one account may have. */
 const USER_QUEUE_LIMIT = 10;
 /**
- * A job's lease: renewed every 15 s by the process running it, so a job whose process died is
- * released by the bot's minute sweep (or the next CLI start) within two minutes.
+ * How often a job waiting for a slot another process holds looks again: short, as a free slot
+ * elsewhere is only seen this way (slots freed in this process wake their waiters at once).
  */
-const JOB_LEASE_MS = 45_000;
+const SLOT_POLL_MS = 20;
 
 /** Reads and validates `PRICES_FILE`, or returns the defaults. */
 export function loadPrices(pricesFile: string | undefined): PriceTable {
@@ -110,19 +114,29 @@ function engineLimits(config: Config, retryPolicy: RetryPolicy | undefined): Gen
     maxReferenceDownloadBytes: MAX_REFERENCE_DOWNLOAD_BYTES,
     maxOutputBytes: MAX_OUTPUT_BYTES,
     downloadTimeoutMs: DOWNLOAD_TIMEOUT_MS,
-    leaseMs: JOB_LEASE_MS,
   };
 }
 
 /** Composition of config → database → credits → provider → generation engine. */
-export function createCore(config: Config, deps: CoreDeps): Core {
+export async function createCore(config: Config, deps: CoreDeps): Promise<Core> {
   const prices = loadPrices(config.pricesFile);
   const catalog = catalogFor(config.provider.id, config.provider.id === 'nbpro' ? config.provider.plan : undefined);
   const clock = deps.clock ?? systemClock;
-  const db = openDatabase(config.databasePath);
-  // Images waiting for the platform's confirmation, beside the database they are accounted in.
-  const spool = db.memory ? new MemorySpool() : new FileSpool(join(dirname(db.name), 'spool'));
-  const store = createSqliteStore(db);
+  const { store, admin, spool } = await openStore(config);
+  const instances = new InstanceRegistry({
+    instances: store.instances,
+    clock,
+    leaseMs: config.instanceLeaseMs,
+    self: { id: randomUUID(), role: deps.role ?? 'bot', host: hostname(), pid: process.pid },
+    pidAlive,
+    logger: deps.logger,
+  });
+  try {
+    await instances.start();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const credits = new CreditService({ store, clock, startingCredits: config.startingCredits });
   const jobs = new JobService({ store, credits, clock });
   // The core's own connection pool: never undici's process-wide dispatcher, which other libraries
@@ -146,12 +160,23 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     dispatcher,
     ...(ownAgent ? { fetchAllowOrigins: allowOrigins } : {}),
     spool,
+    instances,
+    slots: new RunSlots({
+      slots: store.slots,
+      clock,
+      owner: instances.id,
+      providerPool: providerPool(config),
+      providerConcurrency: config.providerConcurrency,
+      userConcurrency: config.userConcurrency,
+      pollMs: SLOT_POLL_MS,
+    }),
     limits: engineLimits(config, deps.retryPolicy),
   });
   return {
     config,
     facade: createFacade({ generation, credits, jobs }),
-    admin: sqliteAdmin(db),
+    admin,
+    instances,
     store,
     credits,
     jobs,
@@ -160,9 +185,23 @@ export function createCore(config: Config, deps: CoreDeps): Core {
     provider,
     generation,
     logger: deps.logger,
-    close: () => {
-      db.close();
+    close: async () => {
+      try {
+        await instances.stop();
+      } finally {
+        await store.close();
+      }
       ownAgent?.destroy().catch((error: unknown) => deps.logger.warn({ err: error }, 'HTTP pool did not close cleanly'));
     },
   };
+}
+
+/**
+ * The slot pool of the provider key: processes with the same key share its concurrency. Named by a
+ * fingerprint, never by the key.
+ */
+function providerPool(config: Config): string {
+  if (config.provider.id === 'offline') return 'provider:offline';
+  const fingerprint = createHash('sha256').update(config.provider.apiKey).digest('hex').slice(0, 16);
+  return `provider:${config.provider.id}:${fingerprint}`;
 }

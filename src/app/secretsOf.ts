@@ -10,5 +10,20 @@ export function secretsOf(config: Config): string[] {
     out.push(config.slack.mode === 'socket' ? config.slack.appToken : config.slack.signingSecret);
   }
   if (config.metricsToken !== undefined) out.push(config.metricsToken);
+  if (config.databaseUrl !== undefined) {
+    out.push(config.databaseUrl);
+    const password = passwordOf(config.databaseUrl);
+    if (password) out.push(password);
+  }
   return out;
+}
+
+/** The password in a database URL, as written and decoded. */
+function passwordOf(url: string): string | undefined {
+  try {
+    const password = new URL(url).password;
+    return password === '' ? undefined : decodeURIComponent(password);
+  } catch {
+    return undefined;
+  }
 }

@@ -56,16 +56,16 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
       destination: process.stderr,
     });
     if (!['generate', 'credits', 'jobs', 'db', 'discord'].includes(command)) throw new UsageError(`unknown command ${JSON.stringify(command)}`);
-    core = createCore(config, { logger });
-    // Jobs of CLI processes that died (their lease ran out) give their credits back now, bot or no bot.
-    core.generation.recoverInterrupted('cli');
+    core = await createCore(config, { logger, role: 'cli' });
+    // Jobs of CLI processes that died give their credits back now, bot or no bot.
+    await core.generation.recoverInterrupted('cli');
     const active = core;
     const onSignal = (): void => {
       // Ctrl-C mid-job: settle the job as interrupted so its credits come back, then leave.
-      void active.generation.shutdown(0).finally(() => {
-        active.close();
-        process.exit(130);
-      });
+      void active.generation
+        .shutdown(0)
+        .then(() => active.close())
+        .finally(() => process.exit(130));
     };
     process.once('SIGINT', onSignal);
     try {
@@ -89,7 +89,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
     io.err(`nano-imagine: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   } finally {
-    core?.close();
+    await core?.close();
   }
 }
 

@@ -19,7 +19,7 @@ export class Metrics implements GenerationObserver {
   readonly #captured: Counter;
   readonly #providerErrors: Counter<'kind'>;
 
-  constructor(options: { creditsHeld: () => number; defaultMetrics?: boolean }) {
+  constructor(options: { creditsHeld: () => Promise<number>; defaultMetrics?: boolean }) {
     const registers = [this.registry];
     this.#jobs = new Counter({
       name: `${PREFIX}jobs_total`,
@@ -53,8 +53,8 @@ export class Metrics implements GenerationObserver {
       name: `${PREFIX}credits_held`,
       help: 'Credits on hold for unfinished jobs, over all accounts.',
       registers,
-      collect() {
-        this.set(options.creditsHeld());
+      async collect() {
+        this.set(await options.creditsHeld());
       },
     });
     this.#captured = new Counter({ name: `${PREFIX}credits_captured_total`, help: 'Credits charged for delivered images.', registers });

@@ -15,7 +15,7 @@ function print(io: CliIO, account: Account, json: boolean): void {
 }
 
 /** `credits show [account] [--json]`, `credits grant|set <account> <amount> [--reason TEXT] [--json]` */
-export function creditsCommand(core: CliCore, argv: readonly string[], io: CliIO, osUser: string): number {
+export async function creditsCommand(core: CliCore, argv: readonly string[], io: CliIO, osUser: string): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -29,17 +29,17 @@ export function creditsCommand(core: CliCore, argv: readonly string[], io: CliIO
   switch (verb) {
     case 'show': {
       if (amount !== undefined) throw new UsageError('credits show takes no amount');
-      print(io, core.facade.credits.show(key, { ledger: 0 }).account, values.json);
+      print(io, (await core.facade.credits.show(key, { ledger: 0 })).account, values.json);
       return 0;
     }
     case 'grant': {
       const n = parseWhole(amount, 'amount', 1, MAX_CREDITS);
-      print(io, core.facade.credits.grant(key, n, { actor: actor(osUser), reason }), values.json);
+      print(io, await core.facade.credits.grant(key, n, { actor: actor(osUser), reason }), values.json);
       return 0;
     }
     case 'set': {
       const n = parseWhole(amount, 'amount', 0, MAX_CREDITS);
-      print(io, core.facade.credits.set(key, n, { actor: actor(osUser), reason }), values.json);
+      print(io, await core.facade.credits.set(key, n, { actor: actor(osUser), reason }), values.json);
       return 0;
     }
     default:

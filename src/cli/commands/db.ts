@@ -23,16 +23,16 @@ export async function dbCommand(core: CliCore, argv: readonly string[], io: CliI
         if (error instanceof AppError && error.code === 'db_backup_refused') throw new UsageError(error.message);
         throw error;
       }
-      io.out(`backed up ${core.config.databasePath} to ${file}`);
+      io.out(`backed up ${core.admin.location} to ${file}`);
       return 0;
     }
     case 'migrate': {
       // Opening the database applied every pending migration.
-      io.out(`database ${core.config.databasePath} is at schema version ${core.admin.schemaVersion()}`);
+      io.out(`database ${core.admin.location} is at schema version ${await core.admin.schemaVersion()}`);
       return 0;
     }
     case 'check': {
-      const report = core.admin.check();
+      const report = await core.admin.check();
       const ok = report.integrity === 'ok' && report.invariant.length === 0 && report.jobs.length === 0;
       if (values.json) io.out(JSON.stringify({ ok, ...report }));
       else {

@@ -95,7 +95,7 @@ async function runJob(core: CliCore, args: GenerateArgs, io: CliIO): Promise<{ f
   let finish: (event: Final) => void = () => undefined;
   const done = new Promise<Final>((resolve) => (finish = resolve));
   let paths: string[] = [];
-  const outcome = core.facade.submit(
+  const outcome = await core.facade.submit(
     {
       idempotencyKey: idempotencyKey.cli(randomUUID()),
       accountKey: args.accountKey,

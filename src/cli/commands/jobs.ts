@@ -7,7 +7,7 @@ import type { CliIO } from '../io.js';
 import { parseWhole, UsageError } from '../usage.js';
 
 /** `jobs list [--account A] [--limit N] [--json]` */
-export function jobsCommand(core: CliCore, argv: readonly string[], io: CliIO): number {
+export async function jobsCommand(core: CliCore, argv: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
@@ -15,7 +15,7 @@ export function jobsCommand(core: CliCore, argv: readonly string[], io: CliIO): 
   });
   if (positionals[0] !== 'list' || positionals.length > 1) throw new UsageError('usage: jobs list [--account A] [--limit N] [--json]');
   const limit = values.limit === undefined ? 20 : parseWhole(values.limit, '--limit', 1);
-  const jobs = core.facade.jobs.history({
+  const jobs = await core.facade.jobs.history({
     ...(values.account !== undefined ? { accountKey: accountArg(values.account) } : {}),
     limit: Math.min(limit, 1000),
   });

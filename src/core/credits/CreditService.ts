@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { AppError, ValidationError } from '../errors.js';
 import { capturedFor, isUnsettled, type Account, type Job, type LedgerEntry, type NewLedgerEntry } from '../model.js';
-import type { JobSettlement, Store } from '../storePorts.js';
+import type { JobSettlement, Store, StoreTx } from '../storePorts.js';
 import { JOB_FAILURE_TEXT } from '../userText.js';
 import type { Platform } from '../vocabulary.js';
 import { platformOf, requirePlatform } from './accountKey.js';
@@ -47,25 +47,27 @@ export class CreditService {
    * `starting` ledger row. An existing account is returned as it is (its display name is not updated).
    * @param platform - when given, must match the key's prefix.
    */
-  ensureAccount(key: string, platform?: Platform, displayName?: string | null): Account {
+  async ensureAccount(key: string, platform?: Platform, displayName?: string | null): Promise<Account> {
     requirePlatform(key, platform);
-    return this.#store.transaction(() => this.#ensure(key, displayName ?? null));
+    // Read first: an existing account needs no write transaction.
+    const found = await this.#store.accounts.find(key);
+    return found ?? this.#store.transaction((tx) => this.#ensure(tx, key, displayName ?? null));
   }
 
   /** Adds `amount` (≥ 1) to the balance with a `grant` row; creates the account first if needed. */
-  grant(key: string, amount: number, action: AdminAction): Account {
+  async grant(key: string, amount: number, action: AdminAction): Promise<Account> {
     platformOf(key);
     requireCredits(amount, 'The amount to grant', 1);
     requireActor(action);
-    return this.#store.transaction(() => {
-      const account = this.#ensure(key, null);
+    return this.#store.transaction(async (tx) => {
+      const account = await this.#ensure(tx, key, null);
       if (account.balance + amount > MAX_CREDITS) {
         throw new ValidationError(
           `Granting ${amount} would take ${key} past the largest balance, ${MAX_CREDITS.toLocaleString('en-US')}.`,
           { code: 'invalid_amount' },
         );
       }
-      return this.#move(key, 'grant', amount, 0, null, action);
+      return this.#move(tx, key, 'grant', amount, 0, null, action);
     });
   }
 
@@ -73,14 +75,14 @@ export class CreditService {
    * Sets the balance to `amount` (≥ 0) with an `adjust` row of `amount − balance`; credits held for
    * running jobs are untouched. Creates the account first if needed.
    */
-  set(key: string, amount: number, action: AdminAction): Account {
+  async set(key: string, amount: number, action: AdminAction): Promise<Account> {
     platformOf(key);
     requireCredits(amount, 'The balance', 0);
     requireActor(action);
-    return this.#store.transaction(() => {
-      const account = this.#ensure(key, null);
+    return this.#store.transaction(async (tx) => {
+      const account = await this.#ensure(tx, key, null);
       // Written even when the balance does not change: the ledger records every admin action.
-      return this.#move(key, 'adjust', amount - account.balance, 0, null, action);
+      return this.#move(tx, key, 'adjust', amount - account.balance, 0, null, action);
     });
   }
 
@@ -94,11 +96,11 @@ export class CreditService {
    *
    * @throws AppError `idempotency_conflict` when the key belongs to another account's job.
    */
-  hold(input: HoldInput): HoldResult {
+  async hold(input: HoldInput): Promise<HoldResult> {
     const platform = requirePlatform(input.accountKey, input.platform);
     validateHold(input);
-    return this.#store.transaction((): HoldResult => {
-      const existing = this.#store.jobs.findByIdempotencyKey(input.idempotencyKey);
+    return this.#store.transaction(async (tx): Promise<HoldResult> => {
+      const existing = await tx.jobs.findByIdempotencyKey(input.idempotencyKey);
       if (existing) {
         if (existing.accountKey !== input.accountKey) {
           throw new AppError(
@@ -106,14 +108,17 @@ export class CreditService {
             `Idempotency key "${input.idempotencyKey}" already belongs to a job of another account.`,
           );
         }
-        return { ok: true, job: existing, account: this.#account(existing.accountKey), duplicate: true };
+        return { ok: true, job: existing, account: await this.#account(tx, existing.accountKey), duplicate: true };
       }
       // Checked before the account is created, so a refusal writes nothing.
-      const found = this.#store.accounts.find(input.accountKey);
+      // Locked, so that two processes holding for one account at once see each other's holds.
+      const found = await tx.accounts.lock(input.accountKey);
       const balance = found?.balance ?? this.#startingCredits;
       if (balance < input.cost) return { ok: false, reason: 'insufficient_credits', balance, cost: input.cost };
+      const refusal = input.queueLimits && (await this.#queueRefusal(tx, input.accountKey, input.queueLimits));
+      if (refusal) return { ok: false, reason: refusal };
 
-      let account = found ?? this.#create(input.accountKey, input.displayName ?? null);
+      let account = found ?? (await this.#create(tx, input.accountKey, input.displayName ?? null));
       // The job as the store will hold it, so it is returned without being read back.
       const job: Job = {
         id: input.id ?? this.#newId(),
@@ -137,12 +142,12 @@ export class CreditService {
         createdAt: input.createdAt ?? this.#clock.now(),
         startedAt: null,
         finishedAt: null,
-        leaseUntil: input.leaseUntil ?? null,
+        owner: input.owner ?? null,
       };
       // The job row first: the ledger row references it.
-      this.#store.jobs.insert(job);
+      await tx.jobs.insert(job);
       if (input.cost > 0) {
-        account = this.#move(input.accountKey, 'hold', -input.cost, input.cost, job.id, { actor: input.accountKey });
+        account = await this.#move(tx, input.accountKey, 'hold', -input.cost, input.cost, job.id, { actor: input.accountKey });
       }
       return { ok: true, job, account, duplicate: false };
     });
@@ -154,39 +159,49 @@ export class CreditService {
    * `{ settled: false }` and changes nothing.
    * @throws AppError `job_not_found`
    */
-  settle(jobId: string, input: SettleInput): SettleResult {
+  async settle(jobId: string, input: SettleInput): Promise<SettleResult> {
     requireCount(input.delivered, 'The number of delivered images', 0, MAX_IMAGES_PER_JOB);
-    return this.#store.transaction(() => {
-      const job = this.#job(jobId);
-      return isUnsettled(job) ? this.#settle(job, input) : { settled: false, job };
+    return this.#store.transaction(async (tx) => {
+      const job = await this.#job(tx, jobId);
+      return isUnsettled(job) ? this.#settle(tx, job, input) : { settled: false, job };
     });
   }
 
   /** The account, or undefined when the key was never seen (nothing is created). */
-  account(key: string): Account | undefined {
+  account(key: string): Promise<Account | undefined> {
     platformOf(key);
     return this.#store.accounts.find(key);
   }
 
   /** The account's latest ledger rows, newest first. */
-  recentLedger(key: string, limit = 10): LedgerEntry[] {
+  recentLedger(key: string, limit = 10): Promise<LedgerEntry[]> {
     platformOf(key);
     return this.#store.ledger.recent(key, requireCount(limit, 'The limit', 1, MAX_LEDGER_ROWS));
   }
 
   /** Credits held over all accounts (the `credits_held` gauge). */
-  totalHeld(): number {
+  totalHeld(): Promise<number> {
     return this.#store.accounts.totalHeld();
   }
 
   // The private helpers below run inside a transaction opened by a public method.
 
-  #ensure(key: string, displayName: string | null): Account {
-    return this.#store.accounts.find(key) ?? this.#create(key, displayName);
+  /**
+   * Whether the queues are full. The account's count is exact (its row is locked); the total may be
+   * passed by a job or two when processes admit at the same instant on PostgreSQL.
+   */
+  async #queueRefusal(tx: StoreTx, accountKey: string, limits: { account: number; all: number }): Promise<'user_busy' | 'queue_full' | undefined> {
+    if ((await tx.jobs.countQueued({ accountKey })) >= limits.account) return 'user_busy';
+    if ((await tx.jobs.countQueued({})) >= limits.all) return 'queue_full';
+    return undefined;
+  }
+
+  async #ensure(tx: StoreTx, key: string, displayName: string | null): Promise<Account> {
+    return (await tx.accounts.lock(key)) ?? this.#create(tx, key, displayName);
   }
 
   /** A new account with the starting credits and its `starting` row. */
-  #create(key: string, displayName: string | null): Account {
+  async #create(tx: StoreTx, key: string, displayName: string | null): Promise<Account> {
     const at = this.#clock.now();
     const account: Account = {
       key,
@@ -197,12 +212,12 @@ export class CreditService {
       createdAt: at,
       updatedAt: at,
     };
-    this.#store.accounts.insert(account);
-    this.#store.ledger.append(entry(key, 'starting', this.#startingCredits, 0, null, { actor: SYSTEM }, at));
+    await tx.accounts.insert(account);
+    await tx.ledger.append(entry(key, 'starting', this.#startingCredits, 0, null, { actor: SYSTEM }, at));
     return account;
   }
 
-  #settle(job: Job, input: SettleInput): SettleResult {
+  async #settle(tx: StoreTx, job: Job, input: SettleInput): Promise<SettleResult> {
     const empty = input.status === 'succeeded' && input.delivered === 0;
     const captured = capturedFor(job, input.delivered);
     const released = job.held - captured;
@@ -214,40 +229,41 @@ export class CreditService {
       outputs: input.outputs ?? [],
       finishedAt: this.#clock.now(),
     };
-    if (!this.#store.jobs.settle(job.id, settlement)) return { settled: false, job: this.#job(job.id) };
+    if (!(await tx.jobs.settle(job.id, settlement))) return { settled: false, job: await this.#job(tx, job.id) };
     // One account update for the whole settlement, one ledger row per direction (capture, release).
     const at = this.#clock.now();
     const account =
-      job.held > 0 ? this.#store.accounts.change(job.accountKey, released, -job.held, at) : this.#account(job.accountKey);
+      job.held > 0 ? await tx.accounts.change(job.accountKey, released, -job.held, at) : await this.#account(tx, job.accountKey);
     const system = { actor: SYSTEM };
-    if (captured > 0) this.#store.ledger.append(entry(job.accountKey, 'capture', 0, -captured, job.id, system, at));
-    if (released > 0) this.#store.ledger.append(entry(job.accountKey, 'release', released, -released, job.id, system, at));
+    if (captured > 0) await tx.ledger.append(entry(job.accountKey, 'capture', 0, -captured, job.id, system, at));
+    if (released > 0) await tx.ledger.append(entry(job.accountKey, 'release', released, -released, job.id, system, at));
     return { settled: true, job: { ...job, ...settlement, held: 0 }, account, captured, released };
   }
 
   /** One credit movement: the account row and its ledger row, always together. Returns the account. */
-  #move(
+  async #move(
+    tx: StoreTx,
     key: string,
     kind: NewLedgerEntry['kind'],
     delta: number,
     heldDelta: number,
     jobId: string | null,
     action: AdminAction,
-  ): Account {
+  ): Promise<Account> {
     const at = this.#clock.now();
-    const account = this.#store.accounts.change(key, delta, heldDelta, at);
-    this.#store.ledger.append(entry(key, kind, delta, heldDelta, jobId, action, at));
+    const account = await tx.accounts.change(key, delta, heldDelta, at);
+    await tx.ledger.append(entry(key, kind, delta, heldDelta, jobId, action, at));
     return account;
   }
 
-  #account(key: string): Account {
-    const account = this.#store.accounts.find(key);
+  async #account(tx: StoreTx, key: string): Promise<Account> {
+    const account = await tx.accounts.find(key);
     if (!account) throw new AppError('account_not_found', `No account "${key}".`);
     return account;
   }
 
-  #job(id: string): Job {
-    const job = this.#store.jobs.find(id);
+  async #job(tx: StoreTx, id: string): Promise<Job> {
+    const job = await tx.jobs.find(id);
     if (!job) throw new AppError('job_not_found', `No job "${id}".`);
     return job;
   }

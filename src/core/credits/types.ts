@@ -28,9 +28,14 @@ export interface AdminAction {
  * A job to hold credits for: a {@link NewJob} whose `held` is the cost and whose `status` is `queued`.
  * `cost` must be `unitCost × request.count`.
  */
-export type HoldInput = Omit<NewJob, 'id' | 'platform' | 'held' | 'status' | 'createdAt' | 'parentId' | 'leaseUntil'> & {
-  /** Until when the holding process vouches for the job. @defaultValue null */
-  readonly leaseUntil?: number | null;
+export type HoldInput = Omit<NewJob, 'id' | 'platform' | 'held' | 'status' | 'createdAt' | 'parentId' | 'owner'> & {
+  /** The instance that will run the job. @defaultValue null */
+  readonly owner?: string | null;
+  /**
+   * Refuse (nothing written) when this many jobs are already queued, counted in the database over
+   * every process: of this account (`user_busy`), in all (`queue_full`).
+   */
+  readonly queueLimits?: { readonly account: number; readonly all: number };
   /** @defaultValue a new id from {@link CreditServiceOptions.newId} */
   readonly id?: string;
   /** Must match the account key's prefix. @defaultValue the key's platform */
@@ -54,7 +59,8 @@ export type HoldResult =
       /** True when a job with this idempotency key already existed; nothing new was held. */
       readonly duplicate: boolean;
     }
-  | { readonly ok: false; readonly reason: 'insufficient_credits'; readonly balance: number; readonly cost: number };
+  | { readonly ok: false; readonly reason: 'insufficient_credits'; readonly balance: number; readonly cost: number }
+  | { readonly ok: false; readonly reason: 'user_busy' | 'queue_full' };
 
 /** How a job ended, as the generation pipeline reports it to {@link CreditService.settle}. */
 export interface SettleInput {

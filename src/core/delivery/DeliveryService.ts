@@ -62,14 +62,16 @@ export class DeliveryService {
    */
   async offer(job: Job, images: readonly OutputImage[], durationMs: number, log: Logger): Promise<boolean> {
     await this.#o.spool.put(job.id, images);
-    const delivering = this.#o.jobs.markDelivering(job.id, images.map(storedOutput));
+    const delivering = await this.#o.jobs.markDelivering(job.id, images.map(storedOutput));
     if (!delivering) {
       await this.#o.spool.drop(job.id);
       return false;
     }
     log.info({ status: 'delivering', images: images.length }, 'job delivering');
-    const delivery = this.#handle(delivering, images.length, (answer) => this.#settle(delivering, answer, durationMs, log).dropped);
-    const account = this.#o.credits.account(job.accountKey)!;
+    const account = (await this.#o.credits.account(job.accountKey))!;
+    const delivery = this.#handle(delivering, images.length, log, async (answer) => {
+      await this.#settle(delivering, answer, durationMs, log);
+    });
     this.#o.events.emit({ type: 'ready', job: delivering, images, account, durationMs, delivery });
     return true;
   }
@@ -91,7 +93,7 @@ export class DeliveryService {
           const done = this.#track(job.id);
           try {
             const images = await this.#o.spool.get(job.id);
-            const account = this.#o.credits.account(job.accountKey);
+            const account = await this.#o.credits.account(job.accountKey);
             if (images && images.length > 0 && account) {
               const delivered = await redeliver(job, images, account);
               answered = { delivered: Math.max(0, Math.min(images.length, Math.trunc(delivered))) };
@@ -101,10 +103,12 @@ export class DeliveryService {
           } catch (error) {
             answered = { delivered: 0, error };
           } finally {
-            const settled = this.#settle(job, answered, 0, jobLog);
-            if (settled.job?.status === 'failed') released.push(settled.job);
-            await settled.dropped;
-            done();
+            try {
+              const settled = await this.#settle(job, answered, 0, jobLog);
+              if (settled?.status === 'failed') released.push(settled);
+            } finally {
+              done();
+            }
           }
         }),
     );
@@ -134,7 +138,7 @@ export class DeliveryService {
     }
   }
 
-  #handle(job: Job, produced: number, settle: (answer: Answer) => Promise<void>): Delivery {
+  #handle(job: Job, produced: number, log: Logger, settle: (answer: Answer) => Promise<void>): Delivery {
     const done = this.#track(job.id);
     let answered = false;
     const answer = (value: Answer): void => {
@@ -144,15 +148,11 @@ export class DeliveryService {
         done();
         return;
       }
-      // Outstanding until its images have left the spool too.
-      let dropped: Promise<void>;
-      try {
-        dropped = settle(value);
-      } catch (error) {
-        done();
-        throw error;
-      }
-      void dropped.finally(done);
+      // Outstanding until it settled and its images have left the spool too. A database that fails
+      // here leaves the job delivering, for recovery to settle.
+      void settle(value)
+        .catch((error: unknown) => log.error({ err: error }, 'could not settle a delivered job'))
+        .finally(done);
     };
     return {
       confirm: (delivered) => answer({ delivered: requireCount(delivered, 'The number of delivered images', 0, produced) }),
@@ -169,18 +169,22 @@ export class DeliveryService {
     };
   }
 
-  /** Captures the delivered images' cost and releases the rest; emits the job's last event. */
-  #settle(job: Job, answer: Answer, durationMs: number, log: Logger): { job: Job | undefined; dropped: Promise<void> } {
+  /**
+   * Captures the delivered images' cost and releases the rest; emits the job's last event; drops the
+   * images. Resolves to the job as settled, or undefined when another process had settled it.
+   */
+  async #settle(job: Job, answer: Answer, durationMs: number, log: Logger): Promise<Job | undefined> {
     const { credits, events, observer } = this.#o;
     const settled =
       answer.delivered > 0
-        ? credits.settle(job.id, { delivered: answer.delivered, status: 'succeeded', outputs: job.outputs })
-        : credits.settle(job.id, { delivered: 0, status: 'failed', errorCode: 'undelivered', errorMessage: JOB_FAILURE_TEXT.undelivered, outputs: job.outputs });
+        ? await credits.settle(job.id, { delivered: answer.delivered, status: 'succeeded', outputs: job.outputs })
+        : await credits.settle(job.id, { delivered: 0, status: 'failed', errorCode: 'undelivered', errorMessage: JOB_FAILURE_TEXT.undelivered, outputs: job.outputs });
     const dropped = this.#o.spool.drop(job.id).catch((error: unknown) => log.warn({ err: error }, 'could not remove delivered images from the spool'));
     if (!settled.settled) {
       log.warn({ status: settled.job.status }, 'job settled by another process while it was delivered');
       this.#o.onSettled(job.id);
-      return { job: undefined, dropped };
+      await dropped;
+      return undefined;
     }
     observer.jobFinished(settled.job, durationMs);
     const { account, captured, released } = settled;
@@ -193,7 +197,8 @@ export class DeliveryService {
       events.emit({ type: 'failed', job: settled.job, code: 'undelivered', message: JOB_FAILURE_TEXT.undelivered, refunded: released, account });
     }
     this.#o.onSettled(job.id);
-    return { job: settled.job, dropped };
+    await dropped;
+    return settled.job;
   }
 }
 

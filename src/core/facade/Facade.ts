@@ -29,19 +29,19 @@ export interface ShowCreditsOptions {
 
 /** Jobs as records. */
 export interface JobQueries {
-  get(id: string): Job | undefined;
+  get(id: string): Promise<Job | undefined>;
   /** Newest first. */
-  history(filter?: JobHistoryFilter): Job[];
+  history(filter?: JobHistoryFilter): Promise<Job[]>;
 }
 
 /** Credits as people and admins see them. */
 export interface CreditDesk {
   /** The account (created with the starting credits the first time a key is seen) and its latest rows. */
-  show(key: string, options?: ShowCreditsOptions): CreditStatement;
+  show(key: string, options?: ShowCreditsOptions): Promise<CreditStatement>;
   /** Adds `amount` (≥ 1) with a `grant` row naming the actor and reason. */
-  grant(key: string, amount: number, action: AdminAction): Account;
+  grant(key: string, amount: number, action: AdminAction): Promise<Account>;
   /** Sets the balance to `amount` (≥ 0) with an `adjust` row naming the actor and reason. */
-  set(key: string, amount: number, action: AdminAction): Account;
+  set(key: string, amount: number, action: AdminAction): Promise<Account>;
 }
 
 export interface Facade {
@@ -51,9 +51,9 @@ export interface Facade {
    * Checks, prices, holds and queues a request. Refusals are values and move nothing; the same
    * idempotency key returns the job it already made.
    */
-  submit(intent: GenerationIntent, listener?: JobListener): SubmitOutcome;
+  submit(intent: GenerationIntent, listener?: JobListener): Promise<SubmitOutcome>;
   /** Cancels a job that has not started; its hold is released. False when it already started or ended. */
-  cancel(jobId: string): boolean;
+  cancel(jobId: string): Promise<boolean>;
   /** Listens to every job's events (adapters that deliver by destination). Returns the unsubscribe. */
   subscribe(listener: JobListener): () => void;
   /** The intent for a reroll, upscale or edit of an earlier job, or why there is none. */

@@ -20,10 +20,10 @@ export function createFacade(parts: { generation: GenerationService; credits: Cr
       history: (filter) => jobs.history(filter),
     },
     credits: {
-      show(key, options = {}) {
-        const account = credits.ensureAccount(key, options.platform, options.displayName);
+      async show(key, options = {}) {
+        const account = await credits.ensureAccount(key, options.platform, options.displayName);
         const rows = options.ledger ?? 10;
-        return { account, ledger: rows === 0 ? [] : credits.recentLedger(key, rows) };
+        return { account, ledger: rows === 0 ? [] : await credits.recentLedger(key, rows) };
       },
       grant: (key, amount, action) => credits.grant(key, amount, action),
       set: (key, amount, action) => credits.set(key, amount, action),

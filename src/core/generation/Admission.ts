@@ -2,7 +2,6 @@ import type { Catalog } from '../catalog/types.js';
 import type { Clock } from '../clock.js';
 import type { CreditService } from '../credits/CreditService.js';
 import { ImageError, ValidationError } from '../errors.js';
-import type { LeaseKeeper } from '../jobs/LeaseKeeper.js';
 import type { Job } from '../model.js';
 import type { PriceTable } from '../pricing/defaultPrices.js';
 import { insufficientCreditsText, REFUSAL_TEXT } from '../userText.js';
@@ -16,8 +15,10 @@ export interface AdmissionOptions {
   readonly prices: PriceTable;
   readonly credits: Pick<CreditService, 'hold'>;
   readonly clock: Clock;
-  /** Gives a new job its first lease. */
-  readonly leases: Pick<LeaseKeeper, 'leaseUntil'>;
+  /** The instance that will run the jobs admitted here. */
+  readonly owner: string;
+  /** Queued jobs allowed in the database, over every process: per account and in all. */
+  readonly queueLimits: { readonly account: number; readonly all: number };
   /** Largest reference download before it is refused (see {@link checkDeclaredReferences}). */
   readonly maxReferenceDownloadBytes: number;
   /**
@@ -58,8 +59,8 @@ export class Admission {
   }
 
   /** Holds the cost and creates the job, in one transaction. */
-  hold(intent: GenerationIntent, request: ResolvedRequest): Admitted {
-    const held = this.#o.credits.hold({
+  async hold(intent: GenerationIntent, request: ResolvedRequest): Promise<Admitted> {
+    const held = await this.#o.credits.hold({
       idempotencyKey: intent.idempotencyKey,
       accountKey: intent.accountKey,
       platform: intent.platform,
@@ -80,9 +81,11 @@ export class Admission {
       unitCost: request.unitCost,
       cost: request.cost,
       createdAt: this.#o.clock.now(),
-      leaseUntil: this.#o.leases.leaseUntil(),
+      owner: this.#o.owner,
+      queueLimits: this.#o.queueLimits,
     });
     if (held.ok) return held;
+    if (held.reason !== 'insufficient_credits') return refuse(held.reason);
     const message = insufficientCreditsText(held.cost, held.balance);
     return { ok: false, refusal: { code: 'insufficient_credits', balance: held.balance, cost: held.cost, message } };
   }

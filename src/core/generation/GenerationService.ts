@@ -6,7 +6,7 @@ import type { CreditService } from '../credits/CreditService.js';
 import { DeliveryService, type Redeliver } from '../delivery/DeliveryService.js';
 import type { ImageSpool } from '../delivery/ImageSpool.js';
 import type { JobService } from '../jobs/JobService.js';
-import { LeaseKeeper } from '../jobs/LeaseKeeper.js';
+import type { InstanceRegistry } from '../jobs/InstanceRegistry.js';
 import type { Job } from '../model.js';
 import type { PriceTable } from '../pricing/defaultPrices.js';
 import type { ImageProvider } from '../providers/types.js';
@@ -20,6 +20,7 @@ import { JobRecovery } from './JobRecovery.js';
 import type { GenerationLimits } from './limits.js';
 import { nullObserver, type GenerationObserver } from './observer.js';
 import type { PendingJob } from './PendingJob.js';
+import type { RunSlots } from './RunSlots.js';
 import { Shutdown } from './Shutdown.js';
 import type { GenerationIntent, JobListener, SubmitOutcome } from './types.js';
 
@@ -35,6 +36,10 @@ export interface GenerationServiceOptions {
   readonly observer?: GenerationObserver;
   /** Where produced images wait for the platform's confirmation. */
   readonly spool: ImageSpool;
+  /** This process among those sharing the database: it owns the jobs admitted here. */
+  readonly instances: InstanceRegistry;
+  /** The limits held across processes (provider key, account). */
+  readonly slots: RunSlots;
   /** For image downloads; tests pass one that reaches their fake servers. */
   readonly dispatcher?: Dispatcher;
   /**
@@ -59,7 +64,6 @@ export class GenerationService {
   readonly #scheduler: Scheduler;
   readonly #events: JobEvents;
   readonly #delivery: DeliveryService;
-  readonly #leases: LeaseKeeper;
   readonly #admission: Admission;
   readonly #failures: JobFailures;
   readonly #executor: JobExecutor;
@@ -78,17 +82,17 @@ export class GenerationService {
     this.#observer = observer;
     this.#events = events;
     this.#delivery = new DeliveryService({ credits: options.credits, jobs: options.jobs, spool: options.spool, events, observer, onSettled: forget });
-    this.#leases = new LeaseKeeper({ jobs: options.jobs, clock: options.clock, leaseMs: limits.leaseMs, held: () => [...this.#pending.keys()], logger });
     this.#admission = new Admission({
       catalog: options.catalog,
       prices: options.prices,
       credits: options.credits,
       clock: options.clock,
-      leases: this.#leases,
+      owner: options.instances.id,
+      queueLimits: { account: limits.userQueueLimit, all: limits.queueLimit },
       maxReferenceDownloadBytes: limits.maxReferenceDownloadBytes,
       fetchAllowOrigins: options.fetchAllowOrigins,
     });
-    this.#recovery = new JobRecovery({ jobs: options.jobs, delivery: this.#delivery, clock: options.clock, logger, holds });
+    this.#recovery = new JobRecovery({ jobs: options.jobs, delivery: this.#delivery, instances: options.instances, logger, holds });
     this.#failures = new JobFailures({ credits: options.credits, events, observer, logger, onEnded: forget });
     this.#executor = new JobExecutor({
       jobs: options.jobs,
@@ -101,6 +105,7 @@ export class GenerationService {
       events,
       delivery: this.#delivery,
       failures: this.#failures,
+      slots: options.slots,
       holds,
       queueDepth: () => this.#scheduler.depth,
     });
@@ -116,7 +121,6 @@ export class GenerationService {
     this.#shutdown = new Shutdown({
       scheduler: this.#scheduler,
       delivery: this.#delivery,
-      leases: this.#leases,
       pending: this.#pending,
       settled: () => this.settled(),
       interrupt: (jobId) => this.#failures.end(jobId, 'interrupted'),
@@ -144,48 +148,56 @@ export class GenerationService {
    * The same idempotency key returns the job it already made.
    * @param listener - receives this job's events, starting with `queued`.
    */
-  submit(intent: GenerationIntent, listener?: JobListener): SubmitOutcome {
-    const existing = this.#o.jobs.byIdempotencyKey(intent.idempotencyKey);
+  async submit(intent: GenerationIntent, listener?: JobListener): Promise<SubmitOutcome> {
+    const existing = await this.#o.jobs.byIdempotencyKey(intent.idempotencyKey);
     if (existing) return this.#duplicate(existing, listener);
     if (this.#shutdown.begun) return refuse('shutting_down');
     const checked = this.#admission.check(intent);
     if ('code' in checked) return { ok: false, refusal: checked };
     const room = this.#scheduler.room(intent.accountKey);
     if (room !== 'ok') return refuse(room);
-    const held = this.#admission.hold(intent, checked);
+    const held = await this.#admission.hold(intent, checked);
+    // Shutdown may have begun while the hold was written: the job is released, not queued.
+    if (held.ok && !held.duplicate && this.#shutdown.begun) {
+      await this.#failures.end(held.job.id, 'interrupted');
+      return refuse('shutting_down');
+    }
     if (!held.ok) return held;
     if (held.duplicate) return this.#duplicate(held.job, listener);
     return this.#enqueue({ job: held.job, request: checked, references: intent.references, controller: new AbortController(), position: undefined }, listener);
   }
 
   /** Cancels a job that has not started; its hold is released. False when it had started or ended. */
-  cancel(jobId: string): boolean {
+  async cancel(jobId: string): Promise<boolean> {
     if (!this.#scheduler.cancel(jobId)) return false;
     this.#observer.queueDepth(this.#scheduler.depth);
-    this.#failures.end(jobId, 'cancelled');
+    await this.#failures.end(jobId, 'cancelled');
     return true;
   }
 
   /**
-   * Recovery of queued and running jobs a dead process left behind: they are failed as
-   * `interrupted` (a delivering CLI job as `undelivered`) and their holds released; returns them so
-   * adapters can tell their owners. Chat jobs belong to the bot, so with `scope: 'all'` (the bot)
-   * any this process does not hold is an orphan — except delivering ones, which
-   * {@link recoverDeliveries} delivers. CLI jobs belong to `nano-imagine generate` processes: they
-   * are taken once their lease ran out, i.e. their process died. `scope: 'cli'` (a CLI start) takes
-   * only those.
+   * Recovery of queued and running jobs dead processes left behind: they are failed as
+   * `interrupted` (a delivering CLI job as `undelivered`) and their holds released, each exactly
+   * once however many processes sweep; returns those this call released so adapters can tell their
+   * owners. A job is an orphan when the instance that owns it is gone: its lease ran out, or its
+   * process is seen dead on this host ({@link InstanceRegistry.sweep}); jobs of live processes go
+   * on. `scope: 'all'` (a bot) takes every orphan except delivering chat jobs, which
+   * {@link recoverDeliveries} delivers; `scope: 'cli'` (a CLI run, which cannot tell chat users)
+   * takes only CLI jobs.
    */
-  recoverInterrupted(scope: 'all' | 'cli' = 'all'): Job[] {
+  recoverInterrupted(scope: 'all' | 'cli' = 'all'): Promise<Job[]> {
     return this.#recovery.recoverInterrupted(scope);
   }
 
   /**
    * Delivers what a dead bot process left `delivering`, from the spool, through `redeliver`
-   * (the adapters, connected by then); captures what the platform took and releases the rest.
-   * Leftover spool folders of settled jobs are removed. Returns the jobs released undelivered.
+   * (the adapters, connected by then); captures what the platform took and releases the rest (a
+   * job whose images are in another machine's spool is released undelivered). At start-up
+   * (`sweepSpool`), leftover spool folders of settled jobs are removed too. Returns the jobs
+   * released undelivered.
    */
-  async recoverDeliveries(redeliver: Redeliver): Promise<Job[]> {
-    return this.#recovery.recoverDeliveries(redeliver);
+  async recoverDeliveries(redeliver: Redeliver, options: { sweepSpool?: boolean } = {}): Promise<Job[]> {
+    return this.#recovery.recoverDeliveries(redeliver, options.sweepSpool ?? true);
   }
 
   /** Resolves once every job taken so far has run and its delivery was answered (or left at a shutdown). */
@@ -204,15 +216,14 @@ export class GenerationService {
     await this.#shutdown.run(graceMs);
   }
 
-  #enqueue(pending: PendingJob, listener: JobListener | undefined): SubmitOutcome {
+  async #enqueue(pending: PendingJob, listener: JobListener | undefined): Promise<SubmitOutcome> {
     const { job } = pending;
     this.#pending.set(job.id, pending);
-    this.#leases.start();
     this.#events.listen(job.id, listener);
     const queued = this.#scheduler.enqueue(job.id, job.accountKey, () => this.#executor.run(pending));
     if (!queued.ok) {
-      // Unreachable after room(): submit runs synchronously. Kept so a hold can never leak.
-      this.#failures.end(job.id, 'cancelled');
+      // The queue filled while the hold was written (room() was asked before it): released.
+      await this.#failures.end(job.id, 'cancelled');
       return refuse(queued.reason);
     }
     pending.position = queued.position;

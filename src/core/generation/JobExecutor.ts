@@ -15,6 +15,7 @@ import type { GenerationObserver } from './observer.js';
 import type { PendingJob } from './PendingJob.js';
 import { ProviderRunner } from './ProviderRunner.js';
 import { prepareReferences } from './references.js';
+import type { RunSlots } from './RunSlots.js';
 import type { OutputImage } from './types.js';
 
 export interface JobExecutorOptions {
@@ -29,6 +30,8 @@ export interface JobExecutorOptions {
   readonly events: Pick<JobEvents, 'emit'>;
   readonly delivery: Pick<DeliveryService, 'offer'>;
   readonly failures: Pick<JobFailures, 'fail' | 'settledElsewhere'>;
+  /** The limits held across processes: taken before the job starts, given back once the provider is done. */
+  readonly slots: Pick<RunSlots, 'acquire' | 'release'>;
   /** Whether this process still holds the job (it was not settled and forgotten meanwhile). */
   readonly holds: (jobId: string) => boolean;
   /** Jobs waiting to start, reported to the observer as one starts. */
@@ -67,16 +70,27 @@ export class JobExecutor {
   }
 
   async run(pending: PendingJob): Promise<void> {
-    const job = this.#start(pending);
-    if (!job) return;
+    try {
+      await this.#o.slots.acquire(pending.job, pending.controller.signal);
+    } catch {
+      return; // Shutdown settled this job as interrupted while it waited for a slot.
+    }
+    let produced: Produced;
+    let job: Job | undefined;
     // Durations use the monotonic clock; the injected clock stamps rows.
     const started = performance.now();
-    const log = jobLog(this.#o.logger, job);
-    const produced = await this.#produce(pending, log);
+    try {
+      job = await this.#start(pending);
+      if (!job) return;
+      produced = await this.#produce(pending, jobLog(this.#o.logger, job));
+    } finally {
+      await this.#o.slots.release(pending.job.id);
+    }
     if (pending.controller.signal.aborted) return; // Shutdown settled this job as interrupted already.
+    const log = jobLog(this.#o.logger, job);
     const durationMs = Math.round(performance.now() - started);
     if (produced.images.length > 0) await this.#offer(pending, job, produced.images, durationMs, log);
-    else this.#o.failures.fail(job, produced.failure, durationMs, log);
+    else await this.#o.failures.fail(job, produced.failure, durationMs, log);
   }
 
   /** Hands the images to the deliverer; the job settles when it answers. */
@@ -87,24 +101,24 @@ export class JobExecutor {
     } catch (error) {
       // The images could not be kept (disk full, spool not writable): nothing is charged.
       log.error({ err: error }, 'could not keep the images for delivery');
-      this.#o.failures.fail(job, new AppError('internal', 'could not spool the images', { cause: error }), durationMs, log);
+      await this.#o.failures.fail(job, new AppError('internal', 'could not spool the images', { cause: error }), durationMs, log);
       return;
     }
     // Marked only once offered: while the images are being spooled, a shutdown deadline still
     // interrupts the job (released), and the offer then finds it no longer running.
     if (offered) pending.delivering = true;
     if (offered || pending.controller.signal.aborted) return;
-    const settled = this.#o.jobs.byId(job.id);
-    if (settled && this.#o.holds(settled.id)) this.#o.failures.settledElsewhere(settled);
+    const settled = await this.#o.jobs.byId(job.id);
+    if (settled && this.#o.holds(settled.id)) await this.#o.failures.settledElsewhere(settled);
   }
 
   /** queued → running, announced; undefined when the job was settled before it could start. */
-  #start(pending: PendingJob): Job | undefined {
-    const job = this.#o.jobs.markRunning(pending.job.id);
+  async #start(pending: PendingJob): Promise<Job | undefined> {
+    const job = await this.#o.jobs.markRunning(pending.job.id);
     if (!job) {
-      // Settled before it could start (recovered by another process).
-      const settled = this.#o.jobs.byId(pending.job.id);
-      if (settled && this.#o.holds(settled.id)) this.#o.failures.settledElsewhere(settled);
+      // Settled before it could start (shut down, or recovered by another process).
+      const settled = await this.#o.jobs.byId(pending.job.id);
+      if (settled && this.#o.holds(settled.id)) await this.#o.failures.settledElsewhere(settled);
       return undefined;
     }
     this.#o.observer.queueDepth(this.#o.queueDepth());

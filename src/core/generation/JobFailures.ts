@@ -31,9 +31,9 @@ export class JobFailures {
   }
 
   /** A job that ran and produced nothing deliverable: `failed`, with the failure's code and text. */
-  fail(job: Job, failure: unknown, durationMs: number, log: Logger): void {
+  async fail(job: Job, failure: unknown, durationMs: number, log: Logger): Promise<void> {
     const { code, message } = describeFailure(failure);
-    const settled = this.#o.credits.settle(job.id, { delivered: 0, status: 'failed', errorCode: code, errorMessage: message });
+    const settled = await this.#o.credits.settle(job.id, { delivered: 0, status: 'failed', errorCode: code, errorMessage: message });
     if (!settled.settled) return this.settledElsewhere(settled.job);
     this.#o.observer.jobFinished(settled.job, durationMs);
     log.warn({ status: 'failed', durationMs, errorCode: code, err: failure }, 'job failed');
@@ -42,9 +42,9 @@ export class JobFailures {
   }
 
   /** Ends a job that did not run to the provider (cancelled, or interrupted by shutdown): all released. */
-  end(jobId: string, code: 'cancelled' | 'interrupted'): void {
+  async end(jobId: string, code: 'cancelled' | 'interrupted'): Promise<void> {
     const message = JOB_FAILURE_TEXT[code];
-    const settled = this.#o.credits.settle(jobId, { delivered: 0, status: code, errorCode: code, errorMessage: message });
+    const settled = await this.#o.credits.settle(jobId, { delivered: 0, status: code, errorCode: code, errorMessage: message });
     if (!settled.settled) return;
     jobLog(this.#o.logger, settled.job).warn({ status: code, errorCode: code, released: settled.released }, `job ${code}`);
     this.#announceFailure(settled, code, message, undefined);
@@ -54,8 +54,8 @@ export class JobFailures {
    * Another process settled this job while it ran here (its start-up recovery took it for a dead
    * process's job). The credits were released there; tell the listeners so nobody waits forever.
    */
-  settledElsewhere(job: Job): void {
-    const account = this.#o.credits.account(job.accountKey);
+  async settledElsewhere(job: Job): Promise<void> {
+    const account = await this.#o.credits.account(job.accountKey);
     if (!account) return;
     const code = job.errorCode ?? 'interrupted';
     jobLog(this.#o.logger, job).warn({ status: job.status, errorCode: code }, 'job settled by another process');

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.js';
 import type { DeliveryService, Redeliver } from '../delivery/DeliveryService.js';
+import type { InstanceRegistry } from '../jobs/InstanceRegistry.js';
 import type { JobService } from '../jobs/JobService.js';
 import type { Job } from '../model.js';
 import { jobLog } from './jobLog.js';
@@ -8,15 +8,16 @@ import { jobLog } from './jobLog.js';
 export interface JobRecoveryOptions {
   readonly jobs: Pick<JobService, 'recoverInterrupted' | 'unsettled'>;
   readonly delivery: Pick<DeliveryService, 'recover' | 'sweepSpool'>;
-  readonly clock: Clock;
+  readonly instances: Pick<InstanceRegistry, 'sweep'>;
   readonly logger: Logger;
   /** Whether this process holds the job: it runs or delivers it itself, so it is no orphan. */
   readonly holds: (jobId: string) => boolean;
 }
 
 /**
- * Start-up recovery of the jobs a dead process left behind: queued and running ones are released
- * as interrupted, delivering ones are delivered from the spool. Which jobs count as orphans is
+ * Recovery of the jobs dead processes left behind: an unsettled job is an orphan when no live
+ * instance owns it ({@link InstanceRegistry.sweep}). Queued and running orphans are released as
+ * interrupted; delivering ones are delivered from the spool. Which process takes which orphans is
  * documented on {@link GenerationService.recoverInterrupted} and {@link GenerationService.recoverDeliveries}.
  */
 export class JobRecovery {
@@ -27,11 +28,11 @@ export class JobRecovery {
   }
 
   /** Fails the orphaned queued and running jobs in `scope` and releases their holds; returns them. */
-  recoverInterrupted(scope: 'all' | 'cli'): Job[] {
-    const now = this.#o.clock.now();
-    const jobs = this.#o.jobs.recoverInterrupted((job) => {
-      if (this.#o.holds(job.id)) return false;
-      if (job.platform === 'cli') return (job.leaseUntil ?? 0) < now;
+  async recoverInterrupted(scope: 'all' | 'cli'): Promise<Job[]> {
+    const orphan = await this.#orphans();
+    const jobs = await this.#o.jobs.recoverInterrupted((job) => {
+      if (!orphan(job)) return false;
+      if (job.platform === 'cli') return true;
       return scope === 'all' && job.status !== 'delivering';
     });
     for (const job of jobs) {
@@ -40,15 +41,25 @@ export class JobRecovery {
     return jobs;
   }
 
-  /** Delivers orphaned chat jobs left `delivering`, then sweeps the spool; returns the jobs released undelivered. */
-  async recoverDeliveries(redeliver: Redeliver): Promise<Job[]> {
-    const unsettled = this.#o.jobs.unsettled();
-    const orphans = unsettled.filter((job) => job.status === 'delivering' && job.platform !== 'cli' && !this.#o.holds(job.id));
+  /**
+   * Delivers orphaned chat jobs left `delivering`, then (at start-up) sweeps the spool; returns the
+   * jobs released undelivered.
+   */
+  async recoverDeliveries(redeliver: Redeliver, sweepSpool: boolean): Promise<Job[]> {
+    const orphan = await this.#orphans();
+    const unsettled = await this.#o.jobs.unsettled();
+    const orphans = unsettled.filter((job) => job.status === 'delivering' && job.platform !== 'cli' && orphan(job));
     const released = await this.#o.delivery.recover(orphans, redeliver, this.#o.logger);
-    // Read again, not derived from the first read: a CLI process beside the bot may have started
-    // delivering meanwhile, and its images must stay.
-    const delivering = new Set(this.#o.jobs.unsettled().filter((j) => j.status === 'delivering').map((j) => j.id));
+    if (!sweepSpool) return released;
+    // Read again, not derived from the first read: another process may have started delivering
+    // meanwhile, and its images must stay.
+    const delivering = new Set((await this.#o.jobs.unsettled()).filter((j) => j.status === 'delivering').map((j) => j.id));
     await this.#o.delivery.sweepSpool((jobId) => delivering.has(jobId));
     return released;
+  }
+
+  async #orphans(): Promise<(job: Job) => boolean> {
+    const live = await this.#o.instances.sweep();
+    return (job) => !this.#o.holds(job.id) && (job.owner === null || !live.has(job.owner));
   }
 }

@@ -1,20 +1,18 @@
 import type { Logger } from 'pino';
 import type { DeliveryService } from '../delivery/DeliveryService.js';
 import { AppError } from '../errors.js';
-import type { LeaseKeeper } from '../jobs/LeaseKeeper.js';
 import type { Scheduler } from '../scheduler/Scheduler.js';
 import type { PendingJob } from './PendingJob.js';
 
 export interface ShutdownOptions {
   readonly scheduler: Pick<Scheduler, 'close'>;
   readonly delivery: Pick<DeliveryService, 'abandon'>;
-  readonly leases: Pick<LeaseKeeper, 'stop'>;
   /** The jobs this process holds, by id. */
   readonly pending: ReadonlyMap<string, Pick<PendingJob, 'controller' | 'delivering'>>;
   /** Resolves once every job taken so far has run and its delivery was answered. */
   readonly settled: () => Promise<void>;
   /** Settles a job that did not finish as `interrupted` (its hold released) and tells its listeners. */
-  readonly interrupt: (jobId: string) => void;
+  readonly interrupt: (jobId: string) => Promise<void>;
   readonly logger: Logger;
 }
 
@@ -38,9 +36,8 @@ export class Shutdown {
 
   async run(graceMs: number): Promise<void> {
     this.#begun = true;
-    for (const id of this.#o.scheduler.close()) this.#o.interrupt(id);
-    if ((await this.#settledWithin(graceMs)) === 'timeout') this.#atDeadline();
-    this.#o.leases.stop();
+    await Promise.all(this.#o.scheduler.close().map((id) => this.#o.interrupt(id)));
+    if ((await this.#settledWithin(graceMs)) === 'timeout') await this.#atDeadline();
   }
 
   async #settledWithin(graceMs: number): Promise<'idle' | 'timeout'> {
@@ -56,13 +53,15 @@ export class Shutdown {
   }
 
   /** Deliveries in flight are left for the next start; jobs still at the provider are aborted and interrupted. */
-  #atDeadline(): void {
+  async #atDeadline(): Promise<void> {
     const left = this.#o.delivery.abandon();
     if (left.length > 0) this.#o.logger.warn({ jobs: left.length }, 'shutdown deadline: deliveries left for the next start');
+    const interrupted: Promise<void>[] = [];
     for (const [id, pending] of this.#o.pending) {
       if (pending.delivering) continue;
       pending.controller.abort(new AppError('interrupted', 'Shutting down'));
-      this.#o.interrupt(id);
+      interrupted.push(this.#o.interrupt(id));
     }
+    await Promise.all(interrupted);
   }
 }

@@ -19,6 +19,4 @@ export interface GenerationLimits {
   readonly maxOutputBytes: number;
   /** Per image download. */
   readonly downloadTimeoutMs: number;
-  /** How long a job's lease lasts without renewal (see {@link LeaseKeeper}). */
-  readonly leaseMs: number;
 }

@@ -32,17 +32,17 @@ export class JobService {
     this.#clock = options.clock;
   }
 
-  byId(id: string): Job | undefined {
+  byId(id: string): Promise<Job | undefined> {
     return this.#store.jobs.find(id);
   }
 
   /** The job a platform action already made (its idempotency key), if any. */
-  byIdempotencyKey(key: string): Job | undefined {
+  byIdempotencyKey(key: string): Promise<Job | undefined> {
     return this.#store.jobs.findByIdempotencyKey(key);
   }
 
   /** Jobs, newest first, optionally of one account. */
-  history(filter: JobHistoryFilter = {}): Job[] {
+  history(filter: JobHistoryFilter = {}): Promise<Job[]> {
     const limit = requireCount(filter.limit ?? 20, 'The limit', 1, MAX_LIST);
     if (filter.accountKey === undefined) return this.#store.jobs.list({ limit });
     platformOf(filter.accountKey);
@@ -50,41 +50,35 @@ export class JobService {
   }
 
   /** queued → running; returns the job as it now is, or undefined when it was no longer queued. */
-  markRunning(id: string): Job | undefined {
+  markRunning(id: string): Promise<Job | undefined> {
     return this.#store.jobs.markRunning(id, this.#clock.now());
   }
 
   /** running → delivering with what was produced; undefined when it was no longer running. */
-  markDelivering(id: string, outputs: readonly StoredOutput[]): Job | undefined {
+  markDelivering(id: string, outputs: readonly StoredOutput[]): Promise<Job | undefined> {
     return this.#store.jobs.markDelivering(id, outputs);
   }
 
-  /** Renews the leases of these jobs (the ones this process runs) until `until`, in one transaction. */
-  renewLeases(ids: readonly string[], until: number): void {
-    this.#store.transaction(() => this.#store.jobs.renewLeases(ids, until));
-  }
-
   /** Queued, running and delivering jobs, oldest first. */
-  unsettled(): Job[] {
+  unsettled(): Promise<Job[]> {
     return this.#store.jobs.unsettled();
   }
 
   /**
-   * Settles unfinished jobs a dead process left behind, releasing their holds, in one transaction:
-   * queued and running ones as `interrupted`, delivering ones (whose images nobody will post now)
-   * as `undelivered`. Returns those jobs (now settled) so the adapters can tell their users.
+   * Settles unfinished jobs a dead process left behind, releasing their holds, each exactly once
+   * (another process sweeping at the same moment settles none of them twice): queued and running
+   * ones as `interrupted`, delivering ones (whose images nobody will post now) as `undelivered`.
+   * Returns the jobs this call settled, so the adapters can tell their users.
    * @param orphaned - which unfinished jobs to take; every one when omitted.
    */
-  recoverInterrupted(orphaned: (job: Job) => boolean = () => true): Job[] {
-    return this.#store.transaction(() =>
-      this.#store.jobs
-        .unsettled()
-        .filter(orphaned)
-        .map((job) => {
-          const code = job.status === 'delivering' ? 'undelivered' : 'interrupted';
-          const status = code === 'undelivered' ? 'failed' : 'interrupted';
-          return this.#credits.settle(job.id, { delivered: 0, status, errorCode: code, errorMessage: JOB_FAILURE_TEXT[code] }).job;
-        }),
-    );
+  async recoverInterrupted(orphaned: (job: Job) => boolean = () => true): Promise<Job[]> {
+    const released: Job[] = [];
+    for (const job of (await this.#store.jobs.unsettled()).filter(orphaned)) {
+      const code = job.status === 'delivering' ? 'undelivered' : 'interrupted';
+      const status = code === 'undelivered' ? 'failed' : 'interrupted';
+      const settled = await this.#credits.settle(job.id, { delivered: 0, status, errorCode: code, errorMessage: JOB_FAILURE_TEXT[code] });
+      if (settled.settled) released.push(settled.job);
+    }
+    return released;
   }
 }

@@ -1,11 +1,11 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Config } from '../../config.js';
-import { checkDatabase, checkIntegrity } from '../../db/check.js';
-import { schemaVersion } from '../../db/migrate.js';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../db/migrations/index.js';
-import { openDatabase } from '../../db/open.js';
-import type { SqliteDatabase } from '../../db/types.js';
+import { checkDatabase, checkIntegrity } from '../../db/sqlite/check.js';
+import { schemaVersion } from '../../db/sqlite/migrate.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../db/sqlite/migrations/index.js';
+import { openDatabase } from '../../db/sqlite/open.js';
+import type { SqliteDatabase } from '../../db/sqlite/types.js';
 import type { CheckResult } from './types.js';
 
 const NAME = 'database';

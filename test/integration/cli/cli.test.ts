@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/main.js';
 import { sniffImageType } from '../../../src/core/images/sniff.js';
-import { openDatabase } from '../../../src/db/open.js';
+import { openDatabase } from '../../../src/db/sqlite/open.js';
 
 describe('nano-imagine CLI', () => {
   let dir: string;

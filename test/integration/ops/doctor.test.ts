@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LATEST_SCHEMA_VERSION } from '../../../src/db/migrations/index.js';
-import { openDatabase } from '../../../src/db/open.js';
+import { LATEST_SCHEMA_VERSION } from '../../../src/db/sqlite/migrations/index.js';
+import { openDatabase } from '../../../src/db/sqlite/open.js';
 import { formatChecks, runDoctor } from '../../../src/ops/doctor/runDoctor.js';
 
 /** A tiny stand-in for the two endpoints doctor calls on each platform. */

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkDatabase } from '../../../src/db/check.js';
-import { openDatabase } from '../../../src/db/open.js';
+import { checkDatabase } from '../../../src/db/sqlite/check.js';
+import { openDatabase } from '../../../src/db/sqlite/open.js';
 
 const run = promisify(execFile);
 const worker = fileURLToPath(new URL('./fixtures/jobWorker.ts', import.meta.url));

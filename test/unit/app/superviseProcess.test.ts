@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../src/db/open.js';
+import { openDatabase } from '../../../src/db/sqlite/open.js';
 
 const fixture = fileURLToPath(new URL('./fixtures/crashingApp.ts', import.meta.url));
 

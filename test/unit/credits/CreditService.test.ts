@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accountKey, platformOf } from '../../../src/core/credits/accountKey.js';
 import { CreditService } from '../../../src/core/credits/CreditService.js';
 import { ValidationError } from '../../../src/core/errors.js';
-import { checkDatabase } from '../../../src/db/check.js';
-import { openDatabase } from '../../../src/db/open.js';
+import { checkDatabase } from '../../../src/db/sqlite/check.js';
+import { openDatabase } from '../../../src/db/sqlite/open.js';
 import type { Account, Job } from '../../../src/core/model.js';
-import type { SqliteDatabase } from '../../../src/db/types.js';
+import type { SqliteDatabase } from '../../../src/db/sqlite/types.js';
 import { createHarness, type Harness, holdInput, rowCounts, thrown } from './support.js';
 
 const admin = { actor: 'discord:1', reason: 'prize' };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CreditService } from '../../../src/core/credits/CreditService.js';
 import { createJobIds, JOB_ID_LENGTH, newJobId } from '../../../src/core/credits/jobId.js';
-import { createSqliteStore } from '../../../src/db/store.js';
-import { openDatabase } from '../../../src/db/open.js';
+import { createSqliteStore } from '../../../src/db/sqlite/store.js';
+import { openDatabase } from '../../../src/db/sqlite/open.js';
 import { holdInput, ManualClock } from './support.js';
 
 const SHAPE = /^[0-9a-hjkmnp-tv-z]{18}$/;

@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { JobStatus } from '../../../src/core/model.js';
-import { checkDatabase } from '../../../src/db/check.js';
-import { openDatabase } from '../../../src/db/open.js';
-import type { SqliteDatabase } from '../../../src/db/types.js';
+import { checkDatabase } from '../../../src/db/sqlite/check.js';
+import { openDatabase } from '../../../src/db/sqlite/open.js';
+import type { SqliteDatabase } from '../../../src/db/sqlite/types.js';
 import { createHarness, type Harness, holdInput, rowCounts } from './support.js';
 
 const STARTING = 20;

@@ -3,8 +3,8 @@ import { CreditService } from '../../../src/core/credits/CreditService.js';
 import { JobService } from '../../../src/core/jobs/JobService.js';
 import type { HoldInput } from '../../../src/core/credits/types.js';
 import type { Store } from '../../../src/core/storePorts.js';
-import { createSqliteStore } from '../../../src/db/store.js';
-import type { SqliteDatabase } from '../../../src/db/types.js';
+import { createSqliteStore } from '../../../src/db/sqlite/store.js';
+import type { SqliteDatabase } from '../../../src/db/sqlite/types.js';
 
 export { ManualClock };
 

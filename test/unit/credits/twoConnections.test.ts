@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkDatabase } from '../../../src/db/check.js';
-import { openDatabase } from '../../../src/db/open.js';
-import type { SqliteDatabase } from '../../../src/db/types.js';
+import { checkDatabase } from '../../../src/db/sqlite/check.js';
+import { openDatabase } from '../../../src/db/sqlite/open.js';
+import type { SqliteDatabase } from '../../../src/db/sqlite/types.js';
 import type { HammerReport } from './fixtures/hammer.worker.js';
 import { createHarness, holdInput } from './support.js';
 

@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backupDatabase } from '../../../src/db/backup.js';
-import { checkDatabase } from '../../../src/db/check.js';
-import { openDatabase } from '../../../src/db/open.js';
-import type { SqliteDatabase } from '../../../src/db/types.js';
+import { backupDatabase } from '../../../src/db/sqlite/backup.js';
+import { checkDatabase } from '../../../src/db/sqlite/check.js';
+import { openDatabase } from '../../../src/db/sqlite/open.js';
+import type { SqliteDatabase } from '../../../src/db/sqlite/types.js';
 import { createHarness } from '../credits/support.js';
 
 let dir: string;

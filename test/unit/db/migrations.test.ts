@@ -1,13 +1,13 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/core/errors.js';
-import { accountSql } from '../../../src/db/AccountRepository.js';
-import { jobSql } from '../../../src/db/JobRepository.js';
-import { ledgerSql } from '../../../src/db/LedgerRepository.js';
-import { migrate, schemaVersion } from '../../../src/db/migrate.js';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from '../../../src/db/migrations/index.js';
-import { openDatabase } from '../../../src/db/open.js';
-import type { SqliteDatabase } from '../../../src/db/types.js';
+import { accountSql } from '../../../src/db/sqlite/AccountRepository.js';
+import { jobSql } from '../../../src/db/sqlite/JobRepository.js';
+import { ledgerSql } from '../../../src/db/sqlite/LedgerRepository.js';
+import { migrate, schemaVersion } from '../../../src/db/sqlite/migrate.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from '../../../src/db/sqlite/migrations/index.js';
+import { openDatabase } from '../../../src/db/sqlite/open.js';
+import type { SqliteDatabase } from '../../../src/db/sqlite/types.js';
 
 const handles: SqliteDatabase[] = [];
 afterEach(() => {

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createSqliteStore } from '../../../src/db/store.js';
-import { schemaVersion } from '../../../src/db/migrate.js';
-import { LATEST_SCHEMA_VERSION } from '../../../src/db/migrations/index.js';
-import { openDatabase } from '../../../src/db/open.js';
-import type { SqliteDatabase } from '../../../src/db/types.js';
+import { createSqliteStore } from '../../../src/db/sqlite/store.js';
+import { schemaVersion } from '../../../src/db/sqlite/migrate.js';
+import { LATEST_SCHEMA_VERSION } from '../../../src/db/sqlite/migrations/index.js';
+import { openDatabase } from '../../../src/db/sqlite/open.js';
+import type { SqliteDatabase } from '../../../src/db/sqlite/types.js';
 
 let dir: string;
 const handles: SqliteDatabase[] = [];

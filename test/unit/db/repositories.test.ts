@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NewJob } from '../../../src/core/model.js';
 import type { Store } from '../../../src/core/storePorts.js';
-import { createSqliteStore } from '../../../src/db/store.js';
-import { openDatabase } from '../../../src/db/open.js';
-import type { SqliteDatabase } from '../../../src/db/types.js';
+import { createSqliteStore } from '../../../src/db/sqlite/store.js';
+import { openDatabase } from '../../../src/db/sqlite/open.js';
+import type { SqliteDatabase } from '../../../src/db/sqlite/types.js';
 
 let db: SqliteDatabase;
 let store: Store;

@@ -25,20 +25,20 @@ export async function handleAdmin(ctx: DiscordContext, interaction: ChatInputCom
   switch (o.getSubcommand(true)) {
     case ADMIN_SUBCOMMAND.grant: {
       const amount = o.getInteger(OPTION.amount, true);
-      const account = credits.grant(key, amount, action);
+      const account = await credits.grant(key, amount, action);
       ctx.logger.info({ target: key, amount }, 'admin granted credits');
       await replyEphemeral(interaction, `Granted ${plural(amount, 'credit')}. ${describe(user.id, account)}`);
       return;
     }
     case ADMIN_SUBCOMMAND.set: {
       const amount = o.getInteger(OPTION.amount, true);
-      const account = credits.set(key, amount, action);
+      const account = await credits.set(key, amount, action);
       ctx.logger.info({ target: key, amount }, 'admin set a balance');
       await replyEphemeral(interaction, `Balance set. ${describe(user.id, account)}`);
       return;
     }
     case ADMIN_SUBCOMMAND.balance:
-      await replyEphemeral(interaction, describe(user.id, credits.show(key, { platform: 'discord', displayName: user.globalName ?? user.username, ledger: 0 }).account));
+      await replyEphemeral(interaction, describe(user.id, (await credits.show(key, { platform: 'discord', displayName: user.globalName ?? user.username, ledger: 0 })).account));
       return;
     default:
       await replyEphemeral(interaction, 'Unknown /admin action.');

@@ -6,6 +6,6 @@ import { accountOf, displayNameOf } from './requester.js';
 
 /** `/credits`: own balance, held credits, recent spending (private). */
 export async function handleCredits(ctx: DiscordContext, interaction: ChatInputCommandInteraction): Promise<void> {
-  const statement = ctx.core.credits.show(accountOf(interaction), { platform: 'discord', displayName: displayNameOf(interaction), ledger: 20 });
+  const statement = await ctx.core.credits.show(accountOf(interaction), { platform: 'discord', displayName: displayNameOf(interaction), ledger: 20 });
   await replyEphemeral(interaction, creditsView(statement.account, statement.ledger));
 }

@@ -9,7 +9,7 @@ import { uploadedReferences } from './uploadedReferences.js';
 
 /** The result Edit modal: a child `edit` job on the result image, with the parent's shape. */
 export async function handleEditFormSubmit(ctx: DiscordContext, interaction: ModalSubmitInteraction, jobId: string): Promise<void> {
-  const parent = ctx.core.jobs.get(jobId);
+  const parent = await ctx.core.jobs.get(jobId);
   if (!parent) {
     await replyEphemeral(interaction, 'That image is no longer available.');
     return;

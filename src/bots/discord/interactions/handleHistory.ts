@@ -8,6 +8,6 @@ const HISTORY_LENGTH = 10;
 
 /** `/history`: the user's recent jobs (private). */
 export async function handleHistory(ctx: DiscordContext, interaction: ChatInputCommandInteraction): Promise<void> {
-  const jobs = ctx.core.jobs.history({ accountKey: accountOf(interaction), limit: HISTORY_LENGTH });
+  const jobs = await ctx.core.jobs.history({ accountKey: accountOf(interaction), limit: HISTORY_LENGTH });
   await replyEphemeral(interaction, historyView(jobs));
 }

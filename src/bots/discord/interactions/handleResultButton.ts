@@ -8,7 +8,7 @@ import { replyEphemeral } from './replyEphemeral.js';
 
 /** A button under a result. The job comes from the jobs table, so buttons outlive restarts. */
 export async function handleResultButton(ctx: DiscordContext, interaction: ButtonInteraction, action: ResultAction, jobId: string): Promise<void> {
-  const job = ctx.core.jobs.get(jobId);
+  const job = await ctx.core.jobs.get(jobId);
   if (action === 'delete') return handleDelete(ctx, interaction, job);
   if (!job || job.platform !== 'discord') {
     await replyEphemeral(interaction, 'That image is no longer available.');

@@ -41,7 +41,7 @@ export async function startJob(ctx: DiscordContext, start: JobStart): Promise<vo
   });
   let outcome: SubmitOutcome;
   try {
-    outcome = ctx.core.submit(start.intent, presenter.listener);
+    outcome = await ctx.core.submit(start.intent, presenter.listener);
   } catch (error) {
     presenter.discard();
     throw error;

@@ -14,8 +14,8 @@ export async function appHomeOpened(ctx: SlackContext, { event, body }: Pick<Sla
     'app_home_opened',
     async () => {
       const actor = actorOf(body.team_id, event.user, undefined, ctx.adminIds);
-      const { account } = ctx.core.credits.show(actor.accountKey, { platform: 'slack', ledger: 0 });
-      const jobs = ctx.core.jobs.history({ accountKey: actor.accountKey, limit: RECENT_JOBS });
+      const { account } = await ctx.core.credits.show(actor.accountKey, { platform: 'slack', ledger: 0 });
+      const jobs = await ctx.core.jobs.history({ accountKey: actor.accountKey, limit: RECENT_JOBS });
       await ctx.client.views.publish({ user_id: event.user, view: homeView(account, jobs) });
     },
     undefined,

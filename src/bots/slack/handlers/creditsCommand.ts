@@ -12,10 +12,10 @@ export async function creditsCommand(ctx: SlackContext, { command, ack }: Pick<S
   const text = await decide(
     ctx.logger,
     '/credits',
-    () => {
+    async () => {
       const actor = actorOf(command.team_id, command.user_id, command.user_name, ctx.adminIds);
-      const { account } = ctx.core.credits.show(actor.accountKey, { platform: 'slack', displayName: actor.displayName, ledger: 0 });
-      const jobs = ctx.core.jobs.history({ accountKey: actor.accountKey, limit: RECENT });
+      const { account } = await ctx.core.credits.show(actor.accountKey, { platform: 'slack', displayName: actor.displayName, ledger: 0 });
+      const jobs = await ctx.core.jobs.history({ accountKey: actor.accountKey, limit: RECENT });
       const lines = [`*Balance:* ${plural(account.balance, 'credit')} · *held for running jobs:* ${account.held}`];
       if (jobs.length > 0) {
         lines.push('*Recent:*');

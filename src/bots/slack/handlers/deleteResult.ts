@@ -7,7 +7,7 @@ import { resolveClick } from './resultAction.js';
 
 /** Delete under a result: only the person who paid for it, or an admin, may remove it. */
 export async function deleteResult(ctx: SlackContext, body: BlockAction, action: ButtonAction): Promise<void> {
-  const resolved = resolveClick(ctx, body, action);
+  const resolved = await resolveClick(ctx, body, action);
   if (!resolved.ok) {
     if (resolved.target) await ctx.notifier.tell(resolved.target, resolved.message);
     return;

@@ -13,7 +13,7 @@ import { resolveClick, type ResultClick } from './resultAction.js';
  * posted where the parent was. The click's `action_ts` is the idempotency key.
  */
 export async function deriveFromResult(ctx: SlackContext, kind: 'reroll' | 'upscale', body: BlockAction, action: ButtonAction): Promise<void> {
-  const resolved = resolveClick(ctx, body, action);
+  const resolved = await resolveClick(ctx, body, action);
   if (!resolved.ok) {
     if (resolved.target) await ctx.notifier.tell(resolved.target, resolved.message);
     return;
@@ -49,7 +49,7 @@ async function submitChild(ctx: SlackContext, kind: 'reroll' | 'upscale', click:
     throw error;
   }
   if (!derived.ok) return derived.message;
-  return describeSubmit(ctx.core.submit(derived.intent), derived.note);
+  return describeSubmit(await ctx.core.submit(derived.intent), derived.note);
 }
 
 /** The clicked result's first image, fetched with the bot token; undefined when it was deleted. */

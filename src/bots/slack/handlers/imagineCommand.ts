@@ -25,7 +25,7 @@ async function answer(ctx: SlackContext, command: SlashCommand): Promise<string>
   const actor = actorOf(command.team_id, command.user_id, command.user_name, ctx.adminIds);
   const access = await ctx.channels.check(command.channel_id);
   if (!access.ok) return access.message;
-  const outcome = ctx.core.submit({
+  const outcome = await ctx.core.submit({
     idempotencyKey: idempotencyKey.slackCommand(command.trigger_id),
     accountKey: actor.accountKey,
     platform: 'slack',

@@ -17,14 +17,18 @@ export interface ResultClick {
 }
 
 /** Resolves a result-button click, or says why it cannot be acted on. */
-export function resolveClick(ctx: SlackContext, body: BlockAction, action: ButtonAction): { ok: true; click: ResultClick } | { ok: false; message: string; target: NoticeTarget | undefined } {
+export async function resolveClick(
+  ctx: SlackContext,
+  body: BlockAction,
+  action: ButtonAction,
+): Promise<{ ok: true; click: ResultClick } | { ok: false; message: string; target: NoticeTarget | undefined }> {
   const container = body.container as { channel_id?: unknown };
   const channel = body.channel?.id ?? container.channel_id;
   const message = body.message as { ts?: string; thread_ts?: string } | undefined;
   const target = typeof channel === 'string' ? { channel, user: body.user.id, threadTs: message?.thread_ts } : undefined;
   const ref = decodeResultRef(action.value);
   if (!ref || !target) return { ok: false, message: 'That button is not one I understand any more. Ask for a new image.', target };
-  const parent = ctx.core.jobs.get(ref.jobId);
+  const parent = await ctx.core.jobs.get(ref.jobId);
   if (!parent || parent.platform !== 'slack') return { ok: false, message: 'I no longer know that image.', target };
   const actor = actorOf(teamOf(body), body.user.id, body.user.name, ctx.adminIds);
   return { ok: true, click: { actor, ref, parent, target, actionTs: action.action_ts, messageTs: message?.ts } };

@@ -42,8 +42,8 @@ export async function referencesFor(
  * Submits a modal's intent. The view id is the idempotency key: a retried submission returns the
  * job it already made. A refusal becomes a field error on `errorBlock`.
  */
-export function submitIntent(ctx: SlackContext, intent: GenerationIntent, errorBlock: string, target: NoticeTarget): ModalDecision {
-  const outcome = ctx.core.submit(intent);
+export async function submitIntent(ctx: SlackContext, intent: GenerationIntent, errorBlock: string, target: NoticeTarget): Promise<ModalDecision> {
+  const outcome = await ctx.core.submit(intent);
   if (!outcome.ok) return fieldError(errorBlock, outcome.refusal.message);
   return { kind: 'accepted', notice: describeSubmit(outcome), target, duplicate: outcome.duplicate };
 }

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { AppError } from '../core/errors.js';
-import { refuseUnsafeOutput } from './refuseUnsafeOutput.js';
+import { AppError } from '../../core/errors.js';
+import { refuseUnsafeOutput } from '../refuseUnsafeOutput.js';
 import type { SqliteDatabase } from './types.js';
 
 /**

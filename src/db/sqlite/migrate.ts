@@ -1,4 +1,4 @@
-import { AppError } from '../core/errors.js';
+import { AppError } from '../../core/errors.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
 import type { SqliteDatabase } from './types.js';
 

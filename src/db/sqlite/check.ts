@@ -1,4 +1,4 @@
-import type { AccountMismatch, DatabaseCheck, JobMismatch } from '../core/databaseAdmin.js';
+import type { AccountMismatch, DatabaseCheck, JobMismatch } from '../../core/databaseAdmin.js';
 import type { SqliteDatabase } from './types.js';
 
 const ACCOUNT_MISMATCHES = `

@@ -1,0 +1,42 @@
+import { dirname, join } from 'node:path';
+import type { DatabaseAdmin } from '../core/databaseAdmin.js';
+import type { ImageSpool } from '../core/delivery/ImageSpool.js';
+import type { Store } from '../core/storePorts.js';
+import { FileSpool } from './FileSpool.js';
+import { MemorySpool } from './MemorySpool.js';
+import { sqliteAdmin } from './sqlite/admin.js';
+import { openDatabase } from './sqlite/open.js';
+import { createSqliteStore } from './sqlite/store.js';
+
+/** Which database to open: a SQLite file (the default), or PostgreSQL. */
+export interface DatabaseChoice {
+  readonly databasePath: string;
+  readonly databaseUrl: string | undefined;
+  readonly spoolDir: string | undefined;
+}
+
+/** An open store with what goes with it. */
+export interface OpenedStore {
+  readonly store: Store;
+  readonly admin: DatabaseAdmin;
+  /** Where produced images wait for the platform's confirmation. */
+  readonly spool: ImageSpool;
+}
+
+/** Opens (creating and migrating as needed) the configured engine. */
+export function openStore(choice: DatabaseChoice): Promise<OpenedStore> {
+  const db = openDatabase(choice.databasePath);
+  try {
+    const store = createSqliteStore(db);
+    // Images wait beside the database they are accounted in.
+    const spool = choice.spoolDir
+      ? new FileSpool(choice.spoolDir)
+      : db.memory
+        ? new MemorySpool()
+        : new FileSpool(join(dirname(db.name), 'spool'));
+    return Promise.resolve({ store, admin: sqliteAdmin(db), spool });
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

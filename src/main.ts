@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     supervisor.shutdown('start-up failed', 1);
     return;
   }
-  logger.info({ provider: config.provider.id, database: app.core.admin.location, adapters: app.adapters.map((a) => a.platform) }, 'nano-imagine started');
+  logger.info({ provider: config.provider.id, database: app.core.admin.location, instance: app.core.instances.id, adapters: app.adapters.map((a) => a.platform) }, 'nano-imagine started');
   // Keep the process alive until a signal arrives, even with no platform connected.
   setInterval(() => undefined, 1 << 30);
 }

@@ -21,8 +21,11 @@ export const NBPRO_FAKE_KEY = 'sk-fake-nbpro-key-0123456789';
 
 /** What the next generate call gets. */
 export type NbproBehaviour =
-  /** 200 `{ model, created, images: [{url}] }`; `images` URLs (default 1) serve real PNGs. */
-  | { readonly kind: 'success'; readonly images?: number; readonly model?: string }
+  /**
+   * 200 `{ model, created, images: [{url}] }`; `images` URLs (default 1) serve real PNGs; the answer
+   * comes `delayMs` after the request (a generation takes time: concurrency becomes visible).
+   */
+  | { readonly kind: 'success'; readonly images?: number; readonly model?: string; readonly delayMs?: number }
   /** `status` with the documented `{ error }` body (default text: the document's description). */
   | { readonly kind: 'error'; readonly status: number; readonly error?: string; readonly headers?: Record<string, string> }
   /** A non-JSON error page, like a proxy's 502. */
@@ -44,7 +47,13 @@ const DOCUMENTED_ERRORS: Readonly<Record<number, string>> = {
   500: 'Generation failed',
 };
 
-export type FakeNbproServer = FakeProviderServer<NbproBehaviour>;
+/** Generate calls being answered at this moment, and the most there ever were at once. */
+export interface ConcurrencyGauge {
+  readonly now: number;
+  readonly peak: number;
+}
+
+export type FakeNbproServer = FakeProviderServer<NbproBehaviour> & { readonly concurrency: ConcurrencyGauge };
 
 export interface NbproServerOptions {
   /** @defaultValue {@link NBPRO_FAKE_KEY} */
@@ -61,6 +70,7 @@ export async function startNbproServer(options: NbproServerOptions = {}): Promis
   const log = new RequestLog();
   const images = new ImageStore('/files/', options.imageLongSide ?? 64);
   let base = '';
+  const concurrency = { now: 0, peak: 0 };
 
   const server = await listen(async (_req, res, recorded) => {
     if (images.serve(recorded, res)) return;
@@ -68,6 +78,9 @@ export async function startNbproServer(options: NbproServerOptions = {}): Promis
     if (recorded.method !== 'POST') return sendJson(res, 405, { error: 'Method not allowed' });
     log.add(recorded);
     if (!hasBearer(recorded, apiKey)) return sendJson(res, 401, { error: DOCUMENTED_ERRORS[401] });
+    concurrency.now += 1;
+    concurrency.peak = Math.max(concurrency.peak, concurrency.now);
+    res.once('close', () => (concurrency.now -= 1));
     const behaviour = script.next();
     switch (behaviour.kind) {
       case 'hang':
@@ -88,6 +101,7 @@ export async function startNbproServer(options: NbproServerOptions = {}): Promis
       case 'brokenUrls':
         return sendJson(res, 200, { model: 'nano-banana-2', created: 1705123456, images: [{ url: base + images.missing() }] });
       case 'success': {
+        if (behaviour.delayMs) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
         const ratio = ratioOf(recorded);
         const urls: { url: string }[] = [];
         for (let i = 0; i < (behaviour.images ?? 1); i += 1) urls.push({ url: base + (await images.add(ratio)) });
@@ -101,7 +115,10 @@ export async function startNbproServer(options: NbproServerOptions = {}): Promis
   });
   base = server.url;
 
-  return providerHandle({ server, apiKey, log, images, script, documentedFailure: { kind: 'error', status: 500 } });
+  return {
+    ...providerHandle({ server, apiKey, log, images, script, documentedFailure: { kind: 'error', status: 500 } }),
+    concurrency,
+  };
 }
 
 function fieldOf(recorded: RecordedRequest, name: string): string | undefined {

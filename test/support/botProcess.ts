@@ -60,6 +60,11 @@ export class BotProcess {
     return new Promise((resolve) => this.#waiters.push({ match, resolve }));
   }
 
+  /** Resolves with the next log line (from now on) that matches. */
+  nextLog(match: (l: LogLine) => boolean): Promise<LogLine> {
+    return new Promise((resolve) => this.#waiters.push({ match, resolve }));
+  }
+
   kill(signal: NodeJS.Signals): void {
     this.#child.kill(signal);
   }

@@ -47,10 +47,17 @@ const DOCUMENTED_ERRORS: Readonly<Record<number, string>> = {
   500: 'Generation failed',
 };
 
-/** Generate calls being answered at this moment, and the most there ever were at once. */
+/**
+ * Generate calls being answered at this moment, the most there ever were at once, when
+ * (`performance.now()`) the first began and the last ended, and how long they took in all.
+ */
 export interface ConcurrencyGauge {
   readonly now: number;
   readonly peak: number;
+  readonly firstStartedAt: number | undefined;
+  readonly lastEndedAt: number | undefined;
+  /** The answered calls' durations added up: the work the key did. */
+  readonly busyMs: number;
 }
 
 export type FakeNbproServer = FakeProviderServer<NbproBehaviour> & { readonly concurrency: ConcurrencyGauge };
@@ -70,7 +77,13 @@ export async function startNbproServer(options: NbproServerOptions = {}): Promis
   const log = new RequestLog();
   const images = new ImageStore('/files/', options.imageLongSide ?? 64);
   let base = '';
-  const concurrency = { now: 0, peak: 0 };
+  const concurrency: { -readonly [K in keyof ConcurrencyGauge]: ConcurrencyGauge[K] } = {
+    now: 0,
+    peak: 0,
+    firstStartedAt: undefined,
+    lastEndedAt: undefined,
+    busyMs: 0,
+  };
 
   const server = await listen(async (_req, res, recorded) => {
     if (images.serve(recorded, res)) return;
@@ -80,7 +93,13 @@ export async function startNbproServer(options: NbproServerOptions = {}): Promis
     if (!hasBearer(recorded, apiKey)) return sendJson(res, 401, { error: DOCUMENTED_ERRORS[401] });
     concurrency.now += 1;
     concurrency.peak = Math.max(concurrency.peak, concurrency.now);
-    res.once('close', () => (concurrency.now -= 1));
+    const startedAt = performance.now();
+    concurrency.firstStartedAt ??= startedAt;
+    res.once('close', () => {
+      concurrency.now -= 1;
+      concurrency.lastEndedAt = performance.now();
+      concurrency.busyMs += concurrency.lastEndedAt - startedAt;
+    });
     const behaviour = script.next();
     switch (behaviour.kind) {
       case 'hang':

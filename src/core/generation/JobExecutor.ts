@@ -77,14 +77,18 @@ export class JobExecutor {
     }
     let produced: Produced;
     let job: Job | undefined;
+    // The slots cover the provider call only: they are given back as soon as it answers, and the
+    // next job starts while this one downloads its images.
+    let released: Promise<void> | undefined;
+    const release = (): Promise<void> => (released ??= this.#o.slots.release(pending.job.id));
     // Durations use the monotonic clock; the injected clock stamps rows.
     const started = performance.now();
     try {
       job = await this.#start(pending);
       if (!job) return;
-      produced = await this.#produce(pending, jobLog(this.#o.logger, job));
+      produced = await this.#produce(pending, jobLog(this.#o.logger, job), release);
     } finally {
-      await this.#o.slots.release(pending.job.id);
+      await release();
     }
     if (pending.controller.signal.aborted) return; // Shutdown settled this job as interrupted already.
     const log = jobLog(this.#o.logger, job);
@@ -128,7 +132,7 @@ export class JobExecutor {
   }
 
   /** References prepared, the provider called, the results downloaded: what came back and why not. */
-  async #produce(pending: PendingJob, log: Logger): Promise<Produced> {
+  async #produce(pending: PendingJob, log: Logger, generated: () => Promise<void>): Promise<Produced> {
     const { signal } = pending.controller;
     try {
       const references = await prepareReferences(pending.references, {
@@ -141,7 +145,11 @@ export class JobExecutor {
       // A shutdown during the reference downloads: the provider is not called for a settled job.
       signal.throwIfAborted();
       const produced = await this.#runner.generate(pending.request, references, signal, log);
+      // Not awaited here: a failure to give the slots back is the caller's, after the downloads.
+      const giveBack = generated();
+      giveBack.catch(() => undefined);
       const images = await this.#runner.download(produced.images, signal, log);
+      await giveBack;
       const failure = produced.firstError ?? (images.length === 0 ? new ProviderError('bad_response', this.#o.provider.id, JOB_FAILURE_TEXT.no_output) : undefined);
       return { images, failure };
     } catch (error) {

@@ -63,7 +63,8 @@ export class RunSlots {
         signal.removeEventListener('abort', done);
         resolve();
       };
-      const cancel = this.#o.clock.after(this.#o.pollMs, done);
+      // Kept alive: a CLI run whose job waits for another process's slot must not exit meanwhile.
+      const cancel = this.#o.clock.after(this.#o.pollMs, done, { keepAlive: true });
       this.#wake.add(done);
       signal.addEventListener('abort', done, { once: true });
     });

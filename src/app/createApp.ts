@@ -57,9 +57,11 @@ export function createApp(config: Config, deps: AppDeps): App {
       // Results a previous process made but did not get posted go out now, with the bots' own tokens.
       const undelivered = await core.generation.recoverDeliveries(redeliverTo(adapters));
       await notifyOwners(adapters, [...interrupted, ...undelivered], deps.logger);
-      // Jobs of a CLI process that died beside the bot are released once their lease runs out.
+      // Jobs of a CLI process that died beside the bot are released once their lease runs out. Chat
+      // jobs are left alone: those this process does not run belong to another bot process on the
+      // same file (another Discord shard), and a dead one's are taken when it starts again.
       sweep = setInterval(() => {
-        void notifyOwners(adapters, core.generation.recoverInterrupted(), deps.logger);
+        void notifyOwners(adapters, core.generation.recoverInterrupted('cli'), deps.logger);
       }, RECOVERY_SWEEP_MS);
       sweep.unref();
     },

@@ -1,17 +1,19 @@
 /**
  * discord.js's own sharding, in one process, through the real client against the fake Discord:
  * `auto` holds every shard Discord recommends; a process without shard 0 leaves the commands alone;
- * a shard Discord refuses (4011 Sharding required, 4010 Invalid shard) fails the start clearly.
+ * a shard Discord refuses (4011 Sharding required, 4010 Invalid shard) fails the start clearly; two
+ * bots on one file leave each other's jobs alone.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeDiscord, shardOf, type Injected } from '../../fakes/discord.js';
+import { GatedProvider } from '../../fakes/GatedProvider.js';
 import { startApp, tempDir, type RunningApp } from './harness.js';
 
 const commandRequests = (fake: FakeDiscord) => fake.requests.filter((r) => r.route.endsWith('/commands'));
 const logged = (running: RunningApp, msg: string) =>
   running.logs.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === msg);
 
-describe('Discord sharding in one process', () => {
+describe('Discord sharding through the real client', () => {
   const dir = tempDir();
   let fake: FakeDiscord;
   let running: RunningApp | undefined;
@@ -87,5 +89,31 @@ describe('Discord sharding in one process', () => {
     await expect(failed).rejects.toThrow(/shard 2 \(gateway close code 4010, invalid shard\)/);
     expect(fake.gatewayCloses).toEqual([4010]);
     expect(fake.identifiedShards).toEqual([]);
+  });
+
+  it('two bot processes on one file: the minute sweep of one leaves the job the other is running alone', async () => {
+    fake = await FakeDiscord.start({ shards: 2 });
+    const one = fake.addGuild({ shard: 1, of: 2 });
+    const file = dbPath();
+    const provider = new GatedProvider();
+    // Only the sweep's interval is faked, so the test can let a minute pass; sockets and the rest run for real.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    let other: RunningApp | undefined;
+    try {
+      other = await startApp({ fake, dbPath: file, env: { DISCORD_SHARD_COUNT: '2', DISCORD_SHARD_IDS: '0', DISCORD_GUILD_ID: '' } });
+      running = await startApp({ fake, dbPath: file, provider, env: { DISCORD_SHARD_COUNT: '2', DISCORD_SHARD_IDS: '1', DISCORD_GUILD_ID: '' } });
+      const alice = fake.user('alice');
+      const i = fake.slashCommand('imagine', { prompt: 'a lighthouse' }, { channelId: one.channelId, user: alice });
+      await provider.waitForCalls(1);
+      vi.advanceTimersByTime(60_000);
+      provider.release();
+      await fake.waitForRequest((r) => r.method === 'PATCH' && r.route.endsWith(`${i.token}/messages/@original`) && r.files.length > 0, 'the result');
+      await running.app.core.generation.settled();
+      expect(running.app.core.jobs.history({ accountKey: `discord:${alice.id}` })).toEqual([expect.objectContaining({ status: 'succeeded', captured: 1 })]);
+      expect(logged(other, 'job interrupted by restart')).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+      await other?.stop();
+    }
   });
 });

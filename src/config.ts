@@ -48,7 +48,17 @@ export interface DiscordConfig {
   readonly guildId: string | undefined;
   readonly apiUrl: string;
   readonly adminIds: readonly string[];
+  /** The gateway shards this process holds; undefined: one shard, discord.js's default. */
+  readonly shards: DiscordShards | undefined;
+  /** Whether this process registers the commands at start-up: by default, the one holding shard 0. */
+  readonly registerCommands: boolean;
 }
+
+/**
+ * `auto`: every shard Discord recommends (`GET /gateway/bot`), all in this process. Otherwise the
+ * total across every process of the bot and the ids this process holds (ascending, each below count).
+ */
+export type DiscordShards = 'auto' | { readonly count: number; readonly ids: readonly number[] };
 
 export type SlackConfig = {
   readonly botToken: string;
@@ -113,7 +123,57 @@ const originList = z.preprocess(
       return [...new Set(entries.flatMap((e) => (e.origin === undefined ? [] : [e.origin])))];
     }),
 );
-const bool = z.preprocess(blankToUndefined, z.enum(['1', '0', 'true', 'false', 'yes', 'no']).optional());
+/** Far above any bot's shard count; keeps a typo like `0-99999999` from building a huge list. */
+const MAX_SHARDS = 100_000;
+const shardCount = z.preprocess(
+  (v) => (typeof v === 'string' ? blankToUndefined(v.trim().toLowerCase()) : v),
+  z
+    .string()
+    .optional()
+    .transform((s, ctx): 'auto' | number | undefined => {
+      if (s === undefined || s === 'auto') return s;
+      const count = /^\d+$/.test(s) ? Number(s) : NaN;
+      if (count >= 1 && count <= MAX_SHARDS) return count;
+      ctx.addIssue({ code: 'custom', message: `must be auto or the total number of shards, a whole number from 1 to ${MAX_SHARDS}` });
+      return z.NEVER;
+    }),
+);
+/** `0,2`, `0-3` or a mix, as ascending ids; ranges include both ends; no id twice. */
+const shardIds = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined) return undefined;
+      const ids: number[] = [];
+      for (const entry of s.split(',').map((x) => x.trim()).filter(Boolean)) {
+        const match = /^(\d+)(?:\s*-\s*(\d+))?$/.exec(entry);
+        const from = Number(match?.[1]);
+        const to = match?.[2] === undefined ? from : Number(match[2]);
+        if (!match || to >= MAX_SHARDS) {
+          ctx.addIssue({ code: 'custom', message: `must be shard ids and ranges like 0,2 or 0-3 (each below ${MAX_SHARDS}); not "${entry}"` });
+          return z.NEVER;
+        }
+        if (to < from) {
+          ctx.addIssue({ code: 'custom', message: `has the range "${entry}" backwards: write ${to}-${from}` });
+          return z.NEVER;
+        }
+        for (let id = from; id <= to; id += 1) ids.push(id);
+      }
+      const twice = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+      if (twice.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `lists shard${twice.length > 1 ? 's' : ''} ${twice.join(', ')} more than once: each shard belongs to one process` });
+        return z.NEVER;
+      }
+      if (ids.length === 0) {
+        ctx.addIssue({ code: 'custom', message: 'lists no shard: give the ids this process holds, like 0,2 or 0-3, or leave it unset' });
+        return z.NEVER;
+      }
+      return ids.sort((a, b) => a - b);
+    }),
+);
+const bool = z.preprocess(blankToUndefined, z.enum(['1', '0', 'true', 'false', 'yes', 'no'], { error: 'must be 1 or 0 (or true/false, yes/no)' }).optional());
 
 const envSchema = z.object({
   DISCORD_TOKEN: optionalString,
@@ -121,6 +181,9 @@ const envSchema = z.object({
   DISCORD_GUILD_ID: z.preprocess(blankToUndefined, z.string().regex(/^\d{17,20}$/, 'must be a Discord snowflake (17–20 digits)').optional()),
   DISCORD_API_URL: url,
   DISCORD_ADMIN_IDS: idList,
+  DISCORD_SHARD_COUNT: shardCount,
+  DISCORD_SHARD_IDS: shardIds,
+  DISCORD_REGISTER_COMMANDS: bool,
   SLACK_BOT_TOKEN: z.preprocess(blankToUndefined, z.string().startsWith('xoxb-', 'must be a bot token starting with xoxb-').optional()),
   SLACK_APP_TOKEN: z.preprocess(blankToUndefined, z.string().startsWith('xapp-', 'must be an app-level token starting with xapp-').optional()),
   SLACK_SIGNING_SECRET: optionalString,
@@ -233,13 +296,44 @@ function discordConfig(e: Env, problems: string[]): DiscordConfig | undefined {
   if (!e.DISCORD_TOKEN) problems.push('DISCORD_APPLICATION_ID is set but DISCORD_TOKEN is not: add the bot token from the Discord developer portal (Bot → Reset Token).');
   if (!e.DISCORD_APPLICATION_ID) problems.push('DISCORD_TOKEN is set but DISCORD_APPLICATION_ID is not: copy the Application ID from the Discord developer portal (General Information).');
   if (!e.DISCORD_TOKEN || !e.DISCORD_APPLICATION_ID) return undefined;
+  const shards = discordShards(e, problems);
   return {
     token: e.DISCORD_TOKEN,
     applicationId: e.DISCORD_APPLICATION_ID,
     guildId: e.DISCORD_GUILD_ID,
     apiUrl: trimSlash(e.DISCORD_API_URL ?? DEFAULTS.discordApiUrl),
     adminIds: e.DISCORD_ADMIN_IDS,
+    shards,
+    registerCommands: e.DISCORD_REGISTER_COMMANDS === undefined ? holdsShardZero(shards) : truthy(e.DISCORD_REGISTER_COMMANDS),
   };
+}
+
+/**
+ * The shards of this process: none set, discord.js's single shard; a count alone (or `auto`), every
+ * shard in this process; ids, those of a numeric count that every process of the bot must share.
+ */
+function discordShards(e: Env, problems: string[]): DiscordShards | undefined {
+  const count = e.DISCORD_SHARD_COUNT;
+  const ids = e.DISCORD_SHARD_IDS;
+  if (count === undefined) {
+    if (ids !== undefined) problems.push('DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT: set it to the total number of shards across all processes of the bot, the same on each.');
+    return undefined;
+  }
+  if (count === 'auto') {
+    if (ids === undefined) return 'auto';
+    problems.push('DISCORD_SHARD_IDS needs a number in DISCORD_SHARD_COUNT, not auto: every process must use the same total, and Discord’s recommendation can change between starts.');
+    return undefined;
+  }
+  if (ids === undefined) return Object.freeze({ count, ids: Object.freeze(Array.from({ length: count }, (_, i) => i)) });
+  const outside = ids.filter((id) => id >= count);
+  if (outside.length === 0) return Object.freeze({ count, ids: Object.freeze(ids) });
+  problems.push(`DISCORD_SHARD_IDS lists shard${outside.length > 1 ? 's' : ''} ${outside.join(', ')}, but DISCORD_SHARD_COUNT=${count} numbers the shards 0–${count - 1}.`);
+  return undefined;
+}
+
+/** Whether this process holds shard 0 (with no sharding or `auto`, it holds every shard). */
+export function holdsShardZero(shards: DiscordShards | undefined): boolean {
+  return shards === undefined || shards === 'auto' || shards.ids.includes(0);
 }
 
 /** Slack is on when any of its credentials is set; the app token picks Socket Mode, the signing secret HTTP mode. */

@@ -1,16 +1,18 @@
 /**
  * A fake Discord on real sockets (127.0.0.1, port 0): the REST API under `/api/v10`, an attachment
  * CDN, and a gateway WebSocket that completes the real handshake discord.js 14 performs
- * (HELLO → IDENTIFY → READY → GUILD_CREATE, heartbeat ACKs). It keeps messages, registered
- * commands and interactions as Discord would, records every request, and injects realistic
- * INTERACTION_CREATE payloads. Facts it follows: docs/PLATFORM-NOTES.md (Discord).
+ * (HELLO → IDENTIFY → READY → GUILD_CREATE, heartbeat ACKs), sharded as Discord shards (see
+ * discordGateway.ts). It keeps guilds, messages, registered commands and interactions as Discord
+ * would, answers each interaction's callback once (a second is refused, 400 / 40060), records every
+ * request, and injects realistic INTERACTION_CREATE payloads, each to the shard of its guild.
+ * Facts it follows: docs/PLATFORM-NOTES.md (Discord).
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { APIAttachment, APIMessage, APIUser } from 'discord.js';
-import { opaqueToken, snowflake } from './discordIds.js';
-import { FakeGateway } from './discordGateway.js';
+import { opaqueToken, shardOf, snowflake, snowflakeOnShard } from './discordIds.js';
+import { FakeGateway, type ShardPair } from './discordGateway.js';
 import {
   encodeOption,
   guildObject,
@@ -25,7 +27,7 @@ import {
 } from './discordPayloads.js';
 import { recordRequest, sendJson, type RecordedFile } from './fakeServerKit.js';
 
-export { snowflake } from './discordIds.js';
+export { shardOf, snowflake } from './discordIds.js';
 export type { OptionValue } from './discordPayloads.js';
 
 export const FAKE_DISCORD_TOKEN = 'MTA-fake-discord-bot-token.G0od.t0ken-for-tests-only';
@@ -66,6 +68,8 @@ interface InteractionState {
   readonly channelId: string;
   readonly user: APIUser;
   readonly componentMessageId: string | undefined;
+  /** Callback requests received for it, accepted or refused. */
+  answers: number;
   acknowledged: boolean;
   callbackType: number | undefined;
   originalId: string | undefined;
@@ -80,6 +84,7 @@ interface StoredFile {
 
 export interface InteractionContext {
   readonly user?: APIUser;
+  /** The channel, and so the guild (and shard), it comes from. */
   readonly channelId?: string;
   /** @defaultValue 10 MiB */
   readonly attachmentSizeLimit?: number;
@@ -101,6 +106,19 @@ const UPLOAD_REFUSALS = {
   too_large: [413, { message: 'Request entity too large', code: 40005 }],
 } as const;
 
+export interface FakeDiscordOptions {
+  readonly token?: string;
+  /**
+   * The shard count `GET /gateway/bot` recommends.
+   * @defaultValue 1
+   */
+  readonly shards?: number;
+  /** `session_start_limit.max_concurrency`: how many shards may identify at once. @defaultValue 1 */
+  readonly maxConcurrency?: number;
+  /** Refuse a session for every guild (`shard: [0, 1]`) with 4011, as Discord does past 2,500 guilds. */
+  readonly requireSharding?: boolean;
+}
+
 export class FakeDiscord {
   readonly token: string;
   readonly applicationId = snowflake();
@@ -117,24 +135,30 @@ export class FakeDiscord {
   readonly #interactions = new Map<string, InteractionState>();
   readonly #commands = new Map<string, JsonObject[]>();
   readonly #users = new Map<string, APIUser>();
+  /** Every guild the bot is in; channels say which guild they belong to (`guild_id`). */
+  readonly #guilds = new Set<string>();
+  readonly #recommendedShards: number;
+  readonly #maxConcurrency: number;
   #uploadRefusal: keyof typeof UPLOAD_REFUSALS | undefined;
   #uploadHold: { gate: Promise<void>; held: number; waiters: (() => void)[] } | undefined;
   /** Per-file upload limit; a larger file is answered 413 / 40005 as Discord does. */
   uploadLimitBytes = UPLOAD_LIMIT_BYTES;
 
-  private constructor(server: Server, token: string) {
+  private constructor(server: Server, options: FakeDiscordOptions) {
     this.#server = server;
-    this.token = token;
+    this.token = options.token ?? FAKE_DISCORD_TOKEN;
+    this.#recommendedShards = options.shards ?? 1;
+    this.#maxConcurrency = options.maxConcurrency ?? 1;
     this.botUser = userObject(this.applicationId, 'nano-imagine', true);
+    this.#guilds.add(this.guildId);
     this.#channels.set(this.channelId, textChannelObject(this.channelId, this.guildId, 'general'));
     this.#gateway = new FakeGateway({
-      token,
+      token: this.token,
       url: () => `${this.url.replace('http:', 'ws:')}/gateway`,
+      requireSharding: () => options.requireSharding === true,
       ready: () => ({
         v: 10,
         user: this.botUser,
-        guilds: [{ id: this.guildId, unavailable: true }],
-        shard: [0, 1],
         application: { id: this.applicationId, flags: 0 },
         user_settings: {},
         private_channels: [],
@@ -143,16 +167,16 @@ export class FakeDiscord {
         guild_join_requests: [],
         geo_ordered_rtc_regions: [],
       }),
-      guilds: () => [guildObject(this.guildId, this.user('owner').id, [...this.#channels.values()].filter((c) => c.type !== 1))],
+      guilds: () => [...this.#guilds].map((id) => this.#guildObject(id)),
     });
     server.on('upgrade', (request, socket, head) => this.#gateway.upgrade(request, socket, head));
     server.on('request', (req, res) => this.#onRequest(req, res));
   }
 
-  static async start(options: { token?: string } = {}): Promise<FakeDiscord> {
+  static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return new FakeDiscord(server, options.token ?? FAKE_DISCORD_TOKEN);
+    return new FakeDiscord(server, options);
   }
 
   get url(): string {
@@ -169,13 +193,36 @@ export class FakeDiscord {
     return this.#gateway.identifies;
   }
 
+  /** `shard` ([id, count]) of every accepted IDENTIFY, in order. */
+  get identifiedShards(): readonly ShardPair[] {
+    return this.#gateway.shards;
+  }
+
+  /** Close codes the gateway sent (4004, 4010 Invalid shard, 4011 Sharding required…), in order. */
+  get gatewayCloses(): readonly number[] {
+    return this.#gateway.closes;
+  }
+
   async close(): Promise<void> {
     await this.#gateway.close();
     this.#server.closeAllConnections();
     await new Promise<void>((resolve, reject) => this.#server.close((error) => (error ? reject(error) : resolve())));
   }
 
-  // ── people, channels, files ─────────────────────────────────────────────
+  // ── guilds, people, channels, files ─────────────────────────────────────
+
+  /**
+   * Another guild with the bot in it and a text channel; with `shard`, one whose id puts it on that
+   * shard of `of` shards. Sessions already connected get its GUILD_CREATE, as when the bot joins.
+   */
+  addGuild(place: { shard: number; of: number } | undefined = undefined): { guildId: string; channelId: string } {
+    const guildId = place ? snowflakeOnShard(place.shard, place.of) : snowflake();
+    const channelId = snowflake();
+    this.#guilds.add(guildId);
+    this.#channels.set(channelId, textChannelObject(channelId, guildId, 'general'));
+    this.#gateway.dispatch('GUILD_CREATE', this.#guildObject(guildId));
+    return { guildId, channelId };
+  }
 
   /** A guild member the tests can act as. */
   user(username: string): APIUser {
@@ -213,9 +260,11 @@ export class FakeDiscord {
 
   /** A message someone posted in a channel (the target of message commands). */
   postUserMessage(author: APIUser, init: { content?: string; attachments?: APIAttachment[]; channelId?: string }): APIMessage {
+    const channelId = init.channelId ?? this.channelId;
+    const guildId = this.#guildOf(channelId);
     const message = messageObject({
-      channelId: init.channelId ?? this.channelId,
-      guildId: this.guildId,
+      channelId,
+      ...(guildId === undefined ? {} : { guildId }),
       author,
       content: init.content ?? '',
       attachments: init.attachments ?? [],
@@ -237,6 +286,11 @@ export class FakeDiscord {
   original(interaction: Injected): APIMessage | undefined {
     const id = this.#interactions.get(interaction.id)?.originalId;
     return id === undefined ? undefined : this.#messages.get(id);
+  }
+
+  /** How many callbacks (answers) arrived for an interaction, the refused ones included. */
+  answers(interaction: Injected): number {
+    return this.#interactions.get(interaction.id)?.answers ?? 0;
   }
 
   /** The callback types Discord received for an interaction (4 reply, 5 defer, 6 deferUpdate, 9 modal). */
@@ -348,7 +402,9 @@ export class FakeDiscord {
       options: context.subcommand ? [{ name: context.subcommand, type: 1, options: encoded }] : encoded,
       resolved,
     };
-    if (this.guildId) data.guild_id = this.guildId;
+    // Only a guild command carries the guild it is registered to.
+    const guildId = this.#guildOf(context.channelId ?? this.channelId);
+    if (guildId !== undefined && this.#commands.get(guildId)?.some((c) => c.name === name)) data.guild_id = guildId;
     return this.#inject(InteractionKind.Command, data, context);
   }
 
@@ -378,10 +434,17 @@ export class FakeDiscord {
     return this.#inject(InteractionKind.ModalSubmit, data, { user: state.user, channelId: state.channelId, ...context }, message);
   }
 
-  /** Sends a raw INTERACTION_CREATE to every identified session. */
+  /**
+   * Sends a raw INTERACTION_CREATE to the sessions of the shard that carries it (its guild's, shard
+   * 0 without a guild); returns when it was sent.
+   */
   dispatch(payload: JsonObject): number {
     const at = performance.now();
-    if (this.#gateway.dispatch('INTERACTION_CREATE', payload) === 0) throw new Error('fake Discord: no gateway session to dispatch to');
+    if (this.#gateway.dispatch('INTERACTION_CREATE', payload) === 0) {
+      const guildId = typeof payload.guild_id === 'string' ? payload.guild_id : undefined;
+      const counts = [...new Set(this.identifiedShards.map((s) => s[1]))];
+      throw new Error(`fake Discord: no gateway session holds the shard of guild ${guildId ?? '(none)'} (shard ${counts.map((n) => `${shardOf(guildId, n)} of ${n}`).join(', ') || '—'})`);
+    }
     return at;
   }
 
@@ -391,12 +454,14 @@ export class FakeDiscord {
     const user = context.user ?? this.user('alice');
     const channelId = context.channelId ?? this.channelId;
     const channel = this.#channels.get(channelId) ?? textChannelObject(channelId, this.guildId, 'other');
+    const guildId = typeof channel.guild_id === 'string' ? channel.guild_id : this.guildId;
     this.#interactions.set(id, {
       id,
       token,
       channelId,
       user,
       componentMessageId: message?.id,
+      answers: 0,
       acknowledged: false,
       callbackType: undefined,
       originalId: undefined,
@@ -408,7 +473,7 @@ export class FakeDiscord {
       type,
       token,
       id,
-      guildId: this.guildId,
+      guildId,
       channel,
       user,
       data,
@@ -417,6 +482,18 @@ export class FakeDiscord {
     });
     const dispatchedAt = this.dispatch(payload);
     return { id, token, payload, dispatchedAt };
+  }
+
+  #guildObject(guildId: string): JsonObject {
+    const channels = [...this.#channels.values()].filter((c) => c.guild_id === guildId);
+    return guildObject(guildId, this.user('owner').id, channels);
+  }
+
+  /** The guild a channel belongs to; DM channels belong to none. */
+  #guildOf(channelId: string): string | undefined {
+    const channel = this.#channels.get(channelId);
+    if (!channel) return this.guildId;
+    return typeof channel.guild_id === 'string' ? channel.guild_id : undefined;
   }
 
   #commandId(name: string): string {
@@ -505,8 +582,8 @@ export class FakeDiscord {
         200,
         {
           url: `ws://127.0.0.1:${(this.#server.address() as AddressInfo).port}/gateway`,
-          shards: 1,
-          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+          shards: this.#recommendedShards,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: this.#maxConcurrency },
         },
       ];
     }
@@ -564,7 +641,7 @@ export class FakeDiscord {
         return [400, { message: 'Invalid Form Body', code: 50035 }];
       }
       const message = this.#createMessage(channelId, body, r.files, {
-        ...(reference ? { messageReference: { ...reference, channel_id: channelId, guild_id: this.guildId } } : {}),
+        ...(reference ? { messageReference: { ...reference, channel_id: channelId, guild_id: this.#guildOf(channelId) } } : {}),
       });
       return [200, message];
     }
@@ -582,6 +659,7 @@ export class FakeDiscord {
   #callback(id: string, token: string, r: DiscordRequest): [number, unknown] {
     const state = this.#interactions.get(id);
     if (!state || state.token !== token || state.expired) return [404, { message: 'Unknown interaction', code: 10062 }];
+    state.answers += 1;
     if (state.acknowledged) return [400, { message: 'Interaction has already been acknowledged.', code: 40060 }];
     const body = (r.body ?? {}) as { type?: number; data?: JsonObject };
     const data = body.data ?? {};
@@ -647,9 +725,10 @@ export class FakeDiscord {
     files: readonly RecordedFile[],
     extra: { interaction?: InteractionState; messageReference?: JsonObject },
   ): APIMessage {
+    const guildId = this.#guildOf(channelId);
     const message = messageObject({
       channelId,
-      guildId: this.guildId,
+      ...(guildId === undefined ? {} : { guildId }),
       author: this.botUser,
       content: typeof body.content === 'string' ? body.content : '',
       embeds: (body.embeds as APIMessage['embeds'] | undefined) ?? [],

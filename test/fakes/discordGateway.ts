@@ -1,16 +1,24 @@
 /**
  * The gateway half of the fake Discord: a WebSocket endpoint speaking the handshake discord.js 14
  * performs (HELLO → IDENTIFY → READY → GUILD_CREATE, heartbeat ACK), then carrying dispatches.
+ * Sharding is as strict as Discord's: IDENTIFY's `shard: [id, count]` is checked (4010 Invalid
+ * shard; 4011 Sharding required when configured so and count is 1), each session is told only of
+ * its shard's guilds, and a guild's events reach only the shard `(guild_id >> 22) % count` (events
+ * with no guild, like DMs, shard 0).
  * @see docs/PLATFORM-NOTES.md (Discord) for the fields the client needs.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { opaqueToken } from './discordIds.js';
+import { opaqueToken, shardOf } from './discordIds.js';
+
+/** `[shard_id, num_shards]`, as IDENTIFY carries it. */
+export type ShardPair = readonly [number, number];
 
 interface Session {
   readonly ws: WebSocket;
-  identified: boolean;
+  /** Set by a successful IDENTIFY. */
+  shard: ShardPair | undefined;
   seq: number;
 }
 
@@ -18,15 +26,21 @@ export interface GatewayOptions {
   readonly token: string;
   /** The ws:// URL of this gateway (READY's `resume_gateway_url`). */
   readonly url: () => string;
-  /** The READY payload, less `session_id` and `resume_gateway_url`. */
+  /** The READY payload, less `session_id`, `resume_gateway_url`, `shard` and `guilds`. */
   readonly ready: () => Record<string, unknown>;
-  /** One GUILD_CREATE per guild in READY, sent right after it. */
+  /** Every guild the bot is in (full GUILD_CREATE payloads); each session hears of its shard's only. */
   readonly guilds: () => readonly Record<string, unknown>[];
+  /** Whether a session for all guilds (`num_shards` 1) is refused with 4011, as for a bot in 2,500+ guilds. */
+  readonly requireSharding: () => boolean;
 }
 
 export class FakeGateway {
   /** Intents of every successful IDENTIFY, in order. */
   readonly identifies: number[] = [];
+  /** `shard` of every successful IDENTIFY, in order. */
+  readonly shards: ShardPair[] = [];
+  /** Close codes the gateway sent, in order (4004, 4010, 4011…). */
+  readonly closes: number[] = [];
   readonly #options: GatewayOptions;
   readonly #wss = new WebSocketServer({ noServer: true });
   readonly #sessions = new Set<Session>();
@@ -45,11 +59,15 @@ export class FakeGateway {
     this.#wss.handleUpgrade(request, socket, head, (ws) => this.#onConnection(ws));
   }
 
-  /** Sends a dispatch to every identified session; returns how many got it. */
-  dispatch(t: string, d: unknown): number {
+  /**
+   * Sends a dispatch to the identified sessions of the shard that carries it: the guild's
+   * (`guild_id`, or `id` for a GUILD_CREATE), shard 0 without one. Returns how many got it.
+   */
+  dispatch(t: string, d: Record<string, unknown>): number {
+    const guildId = typeof d.guild_id === 'string' ? d.guild_id : t === 'GUILD_CREATE' && typeof d.id === 'string' ? d.id : undefined;
     let sent = 0;
     for (const session of this.#sessions) {
-      if (!session.identified) continue;
+      if (!session.shard || shardOf(guildId, session.shard[1]) !== session.shard[0]) continue;
       this.#send(session, t, d);
       sent += 1;
     }
@@ -68,7 +86,7 @@ export class FakeGateway {
   }
 
   #identified(): number {
-    return [...this.#sessions].filter((s) => s.identified).length;
+    return [...this.#sessions].filter((s) => s.shard).length;
   }
 
   #send(session: Session, t: string, d: unknown): void {
@@ -76,8 +94,13 @@ export class FakeGateway {
     session.ws.send(JSON.stringify({ op: 0, t, s: session.seq, d }));
   }
 
+  #close(session: Session, code: number, reason: string): void {
+    this.closes.push(code);
+    session.ws.close(code, reason);
+  }
+
   #onConnection(ws: WebSocket): void {
-    const session: Session = { ws, identified: false, seq: 0 };
+    const session: Session = { ws, shard: undefined, seq: 0 };
     this.#sessions.add(session);
     ws.on('close', () => this.#sessions.delete(session));
     ws.on('message', (raw: Buffer) => this.#onFrame(session, raw));
@@ -89,7 +112,7 @@ export class FakeGateway {
     try {
       frame = JSON.parse(raw.toString('utf8')) as { op?: number; d?: unknown };
     } catch {
-      session.ws.close(4002, 'Error while decoding payload.');
+      this.#close(session, 4002, 'Error while decoding payload.');
       return;
     }
     switch (frame.op) {
@@ -97,7 +120,7 @@ export class FakeGateway {
         session.ws.send(JSON.stringify({ op: 11, s: null, t: null, d: null }));
         return;
       case 2:
-        return this.#identify(session, frame.d as { token?: string; intents?: number });
+        return this.#identify(session, frame.d ?? {});
       case 6:
         // No resumable sessions here: the client identifies again.
         session.ws.send(JSON.stringify({ op: 9, s: null, t: null, d: false }));
@@ -107,15 +130,37 @@ export class FakeGateway {
     }
   }
 
-  #identify(session: Session, d: { token?: string; intents?: number }): void {
-    if (d.token !== this.#options.token) {
-      session.ws.close(4004, 'Authentication failed.');
+  #identify(session: Session, d: { readonly token?: unknown; readonly intents?: unknown; readonly shard?: unknown }): void {
+    if (session.shard) {
+      this.#close(session, 4005, 'Already authenticated.');
       return;
     }
-    session.identified = true;
-    this.identifies.push(d.intents ?? 0);
-    this.#send(session, 'READY', { ...this.#options.ready(), session_id: opaqueToken('session'), resume_gateway_url: this.#options.url() });
-    for (const guild of this.#options.guilds()) this.#send(session, 'GUILD_CREATE', guild);
+    if (d.token !== this.#options.token) {
+      this.#close(session, 4004, 'Authentication failed.');
+      return;
+    }
+    // Discord takes a missing `shard` as [0, 1]; anything else must be two integers, 0 ≤ id < count.
+    const shard = d.shard === undefined ? [0, 1] : d.shard;
+    if (!isShardPair(shard)) {
+      this.#close(session, 4010, 'Invalid shard.');
+      return;
+    }
+    if (shard[1] === 1 && this.#options.requireSharding()) {
+      this.#close(session, 4011, 'Sharding required.');
+      return;
+    }
+    session.shard = shard;
+    this.identifies.push(typeof d.intents === 'number' ? d.intents : 0);
+    this.shards.push(shard);
+    const guilds = this.#options.guilds().filter((g) => shardOf(String(g.id), shard[1]) === shard[0]);
+    this.#send(session, 'READY', {
+      ...this.#options.ready(),
+      guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
+      shard,
+      session_id: opaqueToken('session'),
+      resume_gateway_url: this.#options.url(),
+    });
+    for (const guild of guilds) this.#send(session, 'GUILD_CREATE', guild);
     for (const waiter of [...this.#waiters]) {
       if (this.#identified() >= waiter.count) {
         this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
@@ -123,4 +168,10 @@ export class FakeGateway {
       }
     }
   }
+}
+
+function isShardPair(value: unknown): value is ShardPair {
+  if (!Array.isArray(value) || value.length !== 2) return false;
+  const [id, count] = value as unknown[];
+  return Number.isInteger(id) && Number.isInteger(count) && (id as number) >= 0 && (count as number) >= 1 && (id as number) < (count as number);
 }

@@ -16,3 +16,22 @@ export function snowflake(): string {
 export function opaqueToken(prefix: string): string {
   return `${prefix}.${Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString('base64url')}`;
 }
+
+/**
+ * The shard that carries a guild's events: `(guild_id >> 22) % shard_count`; direct messages (no
+ * guild) go to shard 0.
+ */
+export function shardOf(guildId: string | undefined, shardCount: number): number {
+  return guildId === undefined ? 0 : Number((BigInt(guildId) >> 22n) % BigInt(shardCount));
+}
+
+/** A fresh snowflake whose guild would be carried by `shard` of `shardCount` shards. */
+export function snowflakeOnShard(shard: number, shardCount: number): string {
+  let id = snowflake();
+  while (shardOf(id, shardCount) !== shard) {
+    // Step the timestamp by a millisecond until the shard matches; the low bits keep it unique.
+    id = (BigInt(id) + (1n << 22n)).toString();
+  }
+  last = BigInt(id) > last ? BigInt(id) : last;
+  return id;
+}

@@ -1,7 +1,7 @@
 import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
 import type { Logger } from 'pino';
 import type { ChatAdapter } from '../ChatAdapter.js';
-import type { DiscordConfig } from '../../config.js';
+import { holdsShardZero, type DiscordConfig } from '../../config.js';
 import type { OutputImage } from '../../core/generation/types.js';
 import type { Account, Job } from '../../core/model.js';
 import { attachmentOrigins } from './attachmentOrigins.js';
@@ -15,6 +15,7 @@ import { describeError } from './logSafe.js';
 import { PendingForms } from './PendingForms.js';
 import { registerCommands } from './registration/registerCommands.js';
 import { makeRequest } from './restRequest.js';
+import { shardingOptions, shardRefusal } from './sharding.js';
 import { systemClock, type Clock } from '../../core/clock.js';
 
 export interface DiscordAdapterOptions {
@@ -36,8 +37,10 @@ export interface DiscordAdapterOptions {
 }
 
 /**
- * The Discord bot (DESIGN §6): logs in with the `Guilds` intent only, keeps the registered commands
- * equal to the code's, and hands each interaction to its handler. It translates; the core decides.
+ * The Discord bot (DESIGN §6): logs in with the `Guilds` intent only, on the shards this process
+ * holds (`DISCORD_SHARD_COUNT`, `DISCORD_SHARD_IDS`), keeps the registered commands equal to the
+ * code's (one process does: by default the one holding shard 0), and hands each interaction to its
+ * handler. It translates; the core decides.
  */
 export class DiscordAdapter implements ChatAdapter {
   readonly platform = 'discord' as const;
@@ -57,6 +60,7 @@ export class DiscordAdapter implements ChatAdapter {
     const clock = options.clock ?? systemClock;
     this.#client = new Client({
       intents: [GatewayIntentBits.Guilds],
+      ...shardingOptions(options.config.shards),
       rest: { api: options.config.apiUrl, timeout: options.restTimeoutMs ?? 60_000, makeRequest },
       allowedMentions: { parse: [], repliedUser: false },
     });
@@ -75,16 +79,41 @@ export class DiscordAdapter implements ChatAdapter {
     this.#client.on(Events.ShardDisconnect, (event, shard) => this.#logger.warn({ code: event.code, shard }, 'discord gateway disconnected'));
   }
 
-  /** Registers the commands when they differ from Discord's, then logs in and waits until ready. */
+  /**
+   * Registers the commands when they differ from Discord's (if this process is the one to), then
+   * logs in and waits until every shard it holds is ready. A shard Discord closes for good before
+   * that (an invalid shard, sharding required) fails the start with what to change.
+   */
   async start(): Promise<void> {
-    const { config, core } = this.#options;
+    const { config } = this.#options;
     this.#client.rest.setToken(config.token);
+    await this.#register();
+    let refused: (error: Error) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => (refused = reject));
+    const onDisconnect = (event: { code: number }, shardId: number) => refused(new Error(shardRefusal(event.code, shardId)));
+    const ready = new Promise<void>((resolve) => this.#client.once(Events.ClientReady, () => resolve()));
+    this.#client.on(Events.ShardDisconnect, onDisconnect);
+    try {
+      await Promise.race([Promise.all([this.#client.login(config.token), ready]), failed]);
+    } finally {
+      this.#client.off(Events.ShardDisconnect, onDisconnect);
+    }
+    const shards = [...this.#client.ws.shards.keys()];
+    this.#logger.info(
+      { user: this.#client.user?.tag, guilds: this.#client.guilds.cache.size, shards, shardCount: this.#client.options.shardCount },
+      'discord bot connected',
+    );
+  }
+
+  async #register(): Promise<void> {
+    const { config, core } = this.#options;
+    if (!config.registerCommands) {
+      const reason = holdsShardZero(config.shards) ? 'DISCORD_REGISTER_COMMANDS is off' : 'the process holding shard 0 registers them';
+      this.#logger.info({ shards: typeof config.shards === 'object' ? config.shards.ids : config.shards, reason }, 'discord commands not registered by this process');
+      return;
+    }
     const registration = await registerCommands(this.#client.rest, config, buildCommands(core.catalog));
     this.#logger.info(registration, registration.changed ? 'registered discord commands' : 'discord commands already up to date');
-    const ready = new Promise<void>((resolve) => this.#client.once(Events.ClientReady, () => resolve()));
-    await this.#client.login(config.token);
-    await ready;
-    this.#logger.info({ user: this.#client.user?.tag, guilds: this.#client.guilds.cache.size }, 'discord bot connected');
   }
 
   stop(graceMs?: number): Promise<void> {

@@ -34,6 +34,8 @@ export interface AppOptions {
   readonly provider?: ImageProvider;
   readonly adminIds?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /** Changes the parsed configuration, to reach what the parser itself refuses. */
+  readonly configure?: (config: Config) => Config;
 }
 
 export function tempDir(): { path: string; remove(): void } {
@@ -46,7 +48,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const provider = options.nbpro
     ? { PROVIDER: 'nbpro', NBPRO_API_KEY: options.nbpro.apiKey, NBPRO_BASE_URL: options.nbpro.url, NBPRO_PLAN: 'standard' }
     : { PROVIDER: 'offline' };
-  const config = parseConfig({
+  const parsed = parseConfig({
     DISCORD_TOKEN: fake.token,
     DISCORD_APPLICATION_ID: fake.applicationId,
     DISCORD_GUILD_ID: fake.guildId,
@@ -60,6 +62,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     LOG_LEVEL: 'debug',
     ...options.env,
   });
+  const config = options.configure ? options.configure(parsed) : parsed;
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', secrets: secretsOf(config), destination: { write: (line: string) => void logs.push(line) } });
   const clock = new ManualClock();
@@ -68,6 +71,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     ...(options.provider ? { provider: options.provider } : {}),
     adapters: (core, log) => [new DiscordAdapter({ config: config.discord!, core, logger: log, clock })],
   });
-  await app.start();
+  try {
+    await app.start();
+  } catch (error) {
+    // What started (the client, the database) is closed before the failure is reported.
+    await app.stop();
+    throw error;
+  }
   return { app, config, clock, logs, stop: () => app.stop() };
 }

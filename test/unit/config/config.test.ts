@@ -96,7 +96,15 @@ describe('parseConfig', () => {
       SLACK_APP_TOKEN: 'xapp-1',
       SLACK_API_URL: 'http://127.0.0.1:9/api',
     });
-    expect(c.discord).toEqual({ token: 'tok', applicationId: '123456789012345678', guildId: undefined, apiUrl: 'http://127.0.0.1:9/api', adminIds: ['1', '2', '3'] });
+    expect(c.discord).toEqual({
+      token: 'tok',
+      applicationId: '123456789012345678',
+      guildId: undefined,
+      apiUrl: 'http://127.0.0.1:9/api',
+      adminIds: ['1', '2', '3'],
+      shards: undefined,
+      registerCommands: true,
+    });
     expect(c.slack).toMatchObject({ mode: 'socket', appToken: 'xapp-1', apiUrl: 'http://127.0.0.1:9/api/' });
     const h = parseConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_PORT: '4000' });
     expect(h.slack).toMatchObject({ mode: 'http', signingSecret: 's', port: 4000 });

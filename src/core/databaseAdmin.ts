@@ -32,7 +32,7 @@ export interface JobMismatch {
 
 /** What `db check` reports. Empty lists and `integrity: 'ok'` mean a healthy database. */
 export interface DatabaseCheck {
-  /** SQLite's `integrity_check` and `foreign_key_check`: `'ok'`, or every problem found. */
+  /** The engine's own consistency checks (SQLite's `integrity_check` and `foreign_key_check`): `'ok'`, or every problem found. */
   readonly integrity: 'ok' | string[];
   /** Accounts breaking Σdelta = balance, ΣheldDelta = held or held = Σ unsettled jobs' held. */
   readonly invariant: AccountMismatch[];
@@ -41,12 +41,13 @@ export interface DatabaseCheck {
 }
 
 export interface DatabaseAdmin {
-  /** Where the database lives (a file path), for messages. */
+  readonly engine: 'sqlite' | 'postgres';
+  /** Where the database lives, for messages: a file path, or a PostgreSQL URL without its password. */
   readonly location: string;
   /** Whether the connection is open (readiness). */
   isOpen(): boolean;
   /** The schema version the database is at. */
-  schemaVersion(): number;
+  schemaVersion(): Promise<number>;
   /**
    * A consistent copy of the live database at `file`, taken while the bot keeps working.
    * @throws AppError `db_backup_refused` when `file` is the database, one of its companions, a directory, or in a missing directory.
@@ -58,5 +59,5 @@ export interface DatabaseAdmin {
    */
   outputRefusal(file: string): string | undefined;
   /** Integrity, ledger invariants and job settlements: what `db check` reports. */
-  check(): DatabaseCheck;
+  check(): Promise<DatabaseCheck>;
 }

@@ -87,11 +87,24 @@ export interface Job {
   readonly startedAt: number | null;
   readonly finishedAt: number | null;
   /**
-   * Until when (epoch ms) the process running this unsettled job vouches for it; it renews the
-   * lease while alive, and recovery may take the job once it has run out. Null for chat jobs made
-   * before leases existed.
+   * The {@link Instance} (process) that runs this unsettled job and vouches for it with its lease;
+   * recovery takes the job once that instance is gone. Null for jobs made before owners existed.
    */
-  readonly leaseUntil: number | null;
+  readonly owner: string | null;
+}
+
+/**
+ * A process sharing the database (a bot, a shard, a CLI run). It renews its lease while alive; once
+ * the lease has run out, or its process is seen dead on the same host, its unsettled jobs are released.
+ */
+export interface Instance {
+  readonly id: string;
+  readonly role: 'bot' | 'cli';
+  /** `os.hostname()`: on the same host a dead pid proves the instance dead before its lease runs out. */
+  readonly host: string;
+  readonly pid: number;
+  readonly startedAt: number;
+  readonly leaseUntil: number;
 }
 
 /**

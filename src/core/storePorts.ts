@@ -1,26 +1,38 @@
 /**
- * The store ports the core needs. `src/db` implements them on SQLite; every method is synchronous
- * because better-sqlite3 is, which lets a whole credit movement run inside one transaction.
+ * The store ports the core needs, asynchronous so that one core runs on either engine: SQLite
+ * (embedded, the default) or PostgreSQL (several machines). `src/db` implements them.
+ *
+ * A credit movement is one {@link Store.transaction}: the callback gets the same ports bound to that
+ * transaction and must do all its reads and writes through them. On SQLite the transaction holds the
+ * database's write lock (BEGIN IMMEDIATE); on PostgreSQL it is READ COMMITTED with the account row
+ * locked ({@link AccountStore.lock}), and the engine runs the callback again when PostgreSQL reports a
+ * deadlock, a serialization failure or a unique-key race, so the callback must not have effects
+ * outside the store.
  */
 import type { JobFailureCode } from './errorCodes.js';
-import type { Account, Job, JobStatus, LedgerEntry, NewJob, NewLedgerEntry, StoredOutput } from './model.js';
+import type { Account, Instance, Job, JobStatus, LedgerEntry, NewJob, NewLedgerEntry, StoredOutput } from './model.js';
 
 export interface AccountStore {
-  find(key: string): Account | undefined;
-  insert(account: Account): void;
+  find(key: string): Promise<Account | undefined>;
+  /**
+   * The account, locked against every other transaction until this one ends (`SELECT … FOR UPDATE`
+   * on PostgreSQL; SQLite's write lock already serialises transactions). Call inside a transaction.
+   */
+  lock(key: string): Promise<Account | undefined>;
+  insert(account: Account): Promise<void>;
   /**
    * Adds to balance and held (either may be negative) and returns the account as changed; the schema
    * refuses a negative result.
    */
-  change(key: string, delta: number, heldDelta: number, at: number): Account;
+  change(key: string, delta: number, heldDelta: number, at: number): Promise<Account>;
   /** Sum of held over all accounts (for metrics). */
-  totalHeld(): number;
+  totalHeld(): Promise<number>;
 }
 
 export interface LedgerStore {
-  append(entry: NewLedgerEntry): void;
+  append(entry: NewLedgerEntry): Promise<void>;
   /** Newest first. */
-  recent(accountKey: string, limit: number): LedgerEntry[];
+  recent(accountKey: string, limit: number): Promise<LedgerEntry[]>;
 }
 
 export interface JobSettlement {
@@ -33,30 +45,71 @@ export interface JobSettlement {
 }
 
 export interface JobStore {
-  insert(job: NewJob): void;
-  find(id: string): Job | undefined;
-  findByIdempotencyKey(key: string): Job | undefined;
+  insert(job: NewJob): Promise<void>;
+  find(id: string): Promise<Job | undefined>;
+  findByIdempotencyKey(key: string): Promise<Job | undefined>;
   /** queued → running; the job as changed, or undefined when it was not queued (cancelled, settled). */
-  markRunning(id: string, at: number): Job | undefined;
+  markRunning(id: string, at: number): Promise<Job | undefined>;
   /**
    * running → delivering, recording what was produced; the job as changed, or undefined when it was
    * not running (settled by another process meanwhile).
    */
-  markDelivering(id: string, outputs: readonly StoredOutput[]): Job | undefined;
-  /** Moves the lease of these unsettled jobs to `until` (settled ones are left alone). */
-  renewLeases(ids: readonly string[], until: number): void;
+  markDelivering(id: string, outputs: readonly StoredOutput[]): Promise<Job | undefined>;
   /** Writes the settlement and sets held to 0; false when the job had already settled. */
-  settle(id: string, settlement: JobSettlement): boolean;
+  settle(id: string, settlement: JobSettlement): Promise<boolean>;
   /** Queued, running and delivering jobs, oldest first. */
-  unsettled(): Job[];
+  unsettled(): Promise<Job[]>;
+  /** How many jobs are queued (not yet running), of one account or in all, over every process. */
+  countQueued(filter: { accountKey?: string }): Promise<number>;
   /** Newest first. */
-  list(filter: { accountKey?: string; limit: number }): Job[];
+  list(filter: { accountKey?: string; limit: number }): Promise<Job[]>;
 }
 
-export interface Store {
+/** The processes sharing the database, each vouching for itself with a lease it renews. */
+export interface InstanceStore {
+  register(instance: Instance): Promise<void>;
+  /** Moves the instance's lease to `until`; false when its row is gone (others took it for dead). */
+  renew(id: string, until: number): Promise<boolean>;
+  /** Removes instances (and the slots they hold). */
+  remove(ids: readonly string[]): Promise<void>;
+  list(): Promise<Instance[]>;
+}
+
+/** One limited resource a job needs while it runs: at most `capacity` jobs hold a slot of `pool`. */
+export interface SlotClaim {
+  /** e.g. `provider:nbpro:<key fingerprint>`, `account:<account key>`. Never a secret. */
+  readonly pool: string;
+  readonly capacity: number;
+}
+
+/**
+ * Slots leased in the database, so that limits hold across every process sharing it. A slot belongs
+ * to a job and to the instance running it; slots of instances whose lease ran out do not count.
+ */
+export interface SlotStore {
+  /**
+   * Takes one slot of every pool for the job, all or none, in one transaction; true when taken (or
+   * already held by this job). A pool counts only slots whose instance's lease has not run out at `now`.
+   */
+  acquire(claims: readonly SlotClaim[], jobId: string, owner: string, now: number): Promise<boolean>;
+  /** Gives back every slot the job holds. */
+  release(jobId: string): Promise<void>;
+}
+
+/** The ports as one transaction sees them. */
+export interface StoreTx {
   readonly accounts: AccountStore;
   readonly ledger: LedgerStore;
   readonly jobs: JobStore;
-  /** Runs `fn` in one write transaction (BEGIN IMMEDIATE); an exception rolls it all back. */
-  transaction<T>(fn: () => T): T;
+  readonly instances: InstanceStore;
+  readonly slots: SlotStore;
+}
+
+/** The store: each port method outside a transaction is a statement of its own. */
+export interface Store extends StoreTx {
+  readonly engine: 'sqlite' | 'postgres';
+  /** Runs `fn` in one write transaction; an exception rolls it all back and is rethrown. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /** Closes the connection(s); pending transactions finish first. */
+  close(): Promise<void>;
 }

@@ -122,7 +122,7 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
   const prices = loadPrices(config.pricesFile);
   const catalog = catalogFor(config.provider.id, config.provider.id === 'nbpro' ? config.provider.plan : undefined);
   const clock = deps.clock ?? systemClock;
-  const { store, admin, spool } = await openStore(config);
+  const { store, admin, spool } = await openStore(config, deps.logger);
   const instances = new InstanceRegistry({
     instances: store.instances,
     clock,

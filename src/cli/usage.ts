@@ -16,6 +16,7 @@ export const USAGE = `Usage: nano-imagine <command>
   credits set <account> <amount> [--reason TEXT] [--json]
   jobs list [--account A] [--limit N] [--json]
   db backup FILE | db migrate | db check [--json]
+  db copy --to postgres://user:password@host/db [--json]   (a SQLite database into an empty PostgreSQL one)
   doctor
   discord register
 

@@ -40,6 +40,15 @@ export interface DatabaseCheck {
   readonly jobs: JobMismatch[];
 }
 
+/** What `db copy --to` did: each database's check, and the rows copied per table. */
+export interface CopyReport {
+  /** Where the copy went (without the password). */
+  readonly location: string;
+  readonly source: DatabaseCheck;
+  readonly target: DatabaseCheck;
+  readonly rows: Readonly<Record<string, number>>;
+}
+
 export interface DatabaseAdmin {
   readonly engine: 'sqlite' | 'postgres';
   /** Where the database lives, for messages: a file path, or a PostgreSQL URL without its password. */
@@ -60,4 +69,9 @@ export interface DatabaseAdmin {
   outputRefusal(file: string): string | undefined;
   /** Integrity, ledger invariants and job settlements: what `db check` reports. */
   check(): Promise<DatabaseCheck>;
+  /**
+   * Copies this database into the empty PostgreSQL database at `url` and proves both.
+   * @throws AppError `db_copy_refused` (this is PostgreSQL already, the target is not empty, this one fails its check), `db_copy_failed`
+   */
+  copyTo(url: string): Promise<CopyReport>;
 }

@@ -82,6 +82,8 @@ export type OperationCode =
   | 'db_migrations_invalid'
   | 'db_migration_failed'
   | 'db_backup_refused'
+  | 'db_copy_refused'
+  | 'db_copy_failed'
   | 'discord_register_failed'
   | 'slack_auth'
   | 'slack_unreachable';

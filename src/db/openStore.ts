@@ -1,9 +1,12 @@
 import { dirname, join } from 'node:path';
+import type { Logger } from 'pino';
 import type { DatabaseAdmin } from '../core/databaseAdmin.js';
 import type { ImageSpool } from '../core/delivery/ImageSpool.js';
 import type { Store } from '../core/storePorts.js';
 import { FileSpool } from './FileSpool.js';
 import { MemorySpool } from './MemorySpool.js';
+import { postgresAdmin } from './postgres/admin.js';
+import { openPostgresStore } from './postgres/store.js';
 import { sqliteAdmin } from './sqlite/admin.js';
 import { openDatabase } from './sqlite/open.js';
 import { createSqliteStore } from './sqlite/store.js';
@@ -23,8 +26,18 @@ export interface OpenedStore {
   readonly spool: ImageSpool;
 }
 
-/** Opens (creating and migrating as needed) the configured engine. */
-export function openStore(choice: DatabaseChoice): Promise<OpenedStore> {
+/** Where images wait when the database is PostgreSQL and no `SPOOL_DIR` is set. */
+const DEFAULT_SPOOL_DIR = './data/spool';
+
+/**
+ * Opens (creating and migrating as needed) the configured engine: PostgreSQL when
+ * `databaseUrl` is set, else the SQLite file.
+ */
+export async function openStore(choice: DatabaseChoice, logger?: Logger): Promise<OpenedStore> {
+  if (choice.databaseUrl !== undefined) {
+    const store = await openPostgresStore(choice.databaseUrl, logger ? { logger } : {});
+    return { store, admin: postgresAdmin(store), spool: new FileSpool(choice.spoolDir ?? DEFAULT_SPOOL_DIR) };
+  }
   const db = openDatabase(choice.databasePath);
   try {
     const store = createSqliteStore(db);

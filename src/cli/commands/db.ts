@@ -4,12 +4,12 @@ import { AppError } from '../../core/errors.js';
 import type { CliIO } from '../io.js';
 import { UsageError } from '../usage.js';
 
-/** `db backup FILE | db migrate | db check [--json]` */
+/** `db backup FILE | db migrate | db check [--json] | db copy --to URL [--json]` */
 export async function dbCommand(core: CliCore, argv: readonly string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     allowPositionals: true,
-    options: { json: { type: 'boolean', default: false } },
+    options: { json: { type: 'boolean', default: false }, to: { type: 'string' } },
   });
   const [verb, file, ...extra] = positionals;
   if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra[0]}`);
@@ -44,7 +44,25 @@ export async function dbCommand(core: CliCore, argv: readonly string[], io: CliI
       }
       return ok ? 0 : 1;
     }
+    case 'copy': {
+      if (file !== undefined) throw new UsageError(`unexpected argument: ${file}`);
+      if (!values.to || !/^postgres(ql)?:\/\//.test(values.to)) throw new UsageError('usage: db copy --to postgres://user:password@host:5432/database');
+      let report;
+      try {
+        report = await core.admin.copyTo(values.to);
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'db_copy_refused') throw new UsageError(error.message);
+        throw error;
+      }
+      if (values.json) io.out(JSON.stringify({ ok: true, ...report }));
+      else {
+        io.out(`copied ${core.admin.location} to ${report.location}: ${Object.entries(report.rows).map(([table, n]) => `${n} ${table}`).join(', ')}`);
+        io.out('ledger: ok on both (every balance and hold matches its ledger, and the two databases agree)');
+        io.out('next: stop every bot on the SQLite file, set DATABASE_URL (and unset DATABASE_PATH), start them');
+      }
+      return 0;
+    }
     default:
-      throw new UsageError(`db takes backup, migrate or check, got ${JSON.stringify(verb ?? '')}`);
+      throw new UsageError(`db takes backup, migrate, check or copy, got ${JSON.stringify(verb ?? '')}`);
   }
 }

@@ -39,5 +39,6 @@ export function postgresAdmin(store: PostgresStore): DatabaseAdmin {
     // No file on this machine is the database, so only a path that cannot be written is refused.
     outputRefusal: (file) => refuseUnsafeOutput(file, ''),
     check: () => checkPostgres(store.pool),
+    copyTo: () => Promise.reject(new AppError('db_copy_refused', `This database (${store.location}) is PostgreSQL already; \`db copy\` moves a SQLite database to PostgreSQL. Use pg_dump and pg_restore to copy it.`)),
   };
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { AccountMismatch, DatabaseCheck, JobMismatch } from '../../core/databaseAdmin.js';
+import type { Queryable } from './queryable.js';
 import { checkPostgresIntegrity } from './integrity.js';
 
 /** The invariants of src/db/sqlite/check.ts, in PostgreSQL's words. Keys sort bytewise, as there. */
@@ -40,6 +41,15 @@ const JOB_MISMATCHES = `
      OR "ledgerHeld" - "ledgerCaptured" - "ledgerReleased" <> held
   ORDER BY created_at, seq`;
 
+/** The checks of {@link checkPostgres} on one connection, inside whatever transaction it has open. */
+export async function checkPostgresOn(q: Queryable): Promise<DatabaseCheck> {
+  return {
+    integrity: await checkPostgresIntegrity(q),
+    invariant: (await q.query<AccountMismatch>(ACCOUNT_MISMATCHES)).rows,
+    jobs: (await q.query<JobMismatch>(JOB_MISMATCHES)).rows,
+  };
+}
+
 /**
  * Audits the database: {@link checkPostgresIntegrity}, then the credit invariants (DESIGN §5) for
  * every account and job. One read-only REPEATABLE READ transaction, so every query sees the same
@@ -50,11 +60,7 @@ export async function checkPostgres(pool: pg.Pool): Promise<DatabaseCheck> {
   let healthy = false;
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const result: DatabaseCheck = {
-      integrity: await checkPostgresIntegrity(client),
-      invariant: (await client.query<AccountMismatch>(ACCOUNT_MISMATCHES)).rows,
-      jobs: (await client.query<JobMismatch>(JOB_MISMATCHES)).rows,
-    };
+    const result = await checkPostgresOn(client);
     await client.query('COMMIT');
     healthy = true;
     return result;

@@ -1,6 +1,7 @@
 import type { DatabaseAdmin } from '../../core/databaseAdmin.js';
 import { backupDatabase } from './backup.js';
 import { checkDatabase } from './check.js';
+import { copyToPostgres } from '../copyToPostgres.js';
 import { refuseUnsafeOutput } from '../refuseUnsafeOutput.js';
 import { schemaVersion } from './migrate.js';
 import type { SqliteDatabase } from './types.js';
@@ -16,6 +17,7 @@ export function sqliteAdmin(db: SqliteDatabase): DatabaseAdmin {
       await backupDatabase(db, file);
     },
     check: () => Promise.resolve(checkDatabase(db)),
+    copyTo: (url) => copyToPostgres(db, url),
     outputRefusal: (file) => refuseUnsafeOutput(file, db.memory ? ':memory:' : db.name),
   };
 }

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { chownSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './freePort.js';
 import { createDatabase } from './postgresDatabases.js';
 import { findPostgresBinaries, serverUser, type RunAs } from './postgresBinaries.js';
 
@@ -26,17 +26,6 @@ const STOP_DEADLINE_MS = 10_000;
  */
 const FAST = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'deadlock_timeout=100ms'];
 
-/** A port that was free a moment ago; the server may still lose it to another process, and then retries. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  if (address === null || typeof address === 'string') throw new Error('no TCP port');
-  return address.port;
-}
-
 /** Runs a program to completion; its output goes into the error when it fails. */
 async function run(file: string, args: string[], cwd: string, user: RunAs | undefined): Promise<void> {
   const child = spawn(file, args, { cwd, env: { PATH: process.env.PATH ?? '', LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'pipe'], ...user });
@@ -52,8 +41,8 @@ async function run(file: string, args: string[], cwd: string, user: RunAs | unde
  * it exits first (a taken port) or is not ready by the deadline. The log is read as it comes, both
  * to see the line and so that the pipe never fills and blocks the server.
  */
-async function startServer(postgres: string, dir: string, port: number, user: RunAs | undefined): Promise<ChildProcess> {
-  const settings = [`listen_addresses=127.0.0.1`, ...FAST].flatMap((setting) => ['-c', setting]);
+async function startServer(postgres: string, dir: string, port: number, user: RunAs | undefined, durable: boolean): Promise<ChildProcess> {
+  const settings = [`listen_addresses=127.0.0.1`, ...(durable ? [] : FAST)].flatMap((setting) => ['-c', setting]);
   const args = ['-D', join(dir, 'data'), '-k', join(dir, 'socket'), '-p', String(port), ...settings];
   const child = spawn(postgres, args, { cwd: dir, env: { PATH: process.env.PATH ?? '', LC_ALL: 'C' }, stdio: ['ignore', 'ignore', 'pipe'], ...user });
   let log = '';
@@ -95,9 +84,11 @@ async function stopServer(child: ChildProcess): Promise<void> {
  * `postgres` system user (see {@link serverUser}). If this process exits without {@link
  * TestPostgres.stop}, the server is killed and its directory removed all the same.
  *
+ * @param options.durable - keep PostgreSQL's defaults (fsync, synchronous commit) instead of the
+ *   fast test settings: for benchmarks, whose figures must mean what an operator's server would do.
  * @throws Error when the binaries are missing, initdb fails, or the server does not start.
  */
-export async function startPostgres(): Promise<TestPostgres> {
+export async function startPostgres(options: { durable?: boolean } = {}): Promise<TestPostgres> {
   const binaries = findPostgresBinaries();
   const user = serverUser();
   const dir = mkdtempSync(join(tmpdir(), 'nano-imagine-pg-'));
@@ -116,7 +107,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     for (let attempt = 1; child === undefined; attempt += 1) {
       port = await freePort();
       try {
-        child = await startServer(binaries.postgres, dir, port, user);
+        child = await startServer(binaries.postgres, dir, port, user, options.durable ?? false);
       } catch (error) {
         // Another process took the port between freePort() and the server's bind.
         if (attempt >= 3 || !String(error).includes('could not bind')) throw error;

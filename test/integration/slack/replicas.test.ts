@@ -7,8 +7,8 @@
  * one hold and one reply — checked in the fake's records and in the ledger after every process
  * has stopped (so nothing can still be on its way).
  *
- * Every process here lives far less than the minute after which a bot sweeps the chat jobs it
- * does not run (see the report on replicas in docs/architecture.md): the jobs all settle first.
+ * Every job here settles well within the minute after which each bot releases the chat jobs it
+ * does not run itself, the other replicas' included (Known limits in docs/architecture.md).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -2,8 +2,10 @@
  * A fake Slack on 127.0.0.1 (port 0) for end-to-end tests of the real Bolt app:
  * - the Web API under `/api/<method>` (auth.test, chat.*, views.*, files.* incl. the V2 upload flow,
  *   conversations.info/open, users.info, apps.connections.open), recording every call;
- * - a Socket Mode WebSocket (hello, envelopes, acks recorded with their latency);
- * - signed HTTP-mode deliveries to the app's request URL;
+ * - Socket Mode for one app over any number of connections (up to Slack's 10): a new URL per
+ *   `apps.connections.open`, envelopes spread over the open connections in turn, redelivered to
+ *   another connection when not acked in time, or sent to two at once (a duplicate);
+ * - signed HTTP-mode deliveries to the app's request URL, or spread over several (a load balancer);
  * - private file hosting that serves bytes only with the bot token, and otherwise redirects to an
  *   HTML login page, as Slack does.
  */
@@ -11,7 +13,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import * as payloads from './slack/payloads.js';
 import { encodeDelivery, sendSigned, type SignOptions } from './slack/signedRequest.js';
-import { FakeSocketMode, type EnvelopeType } from './slack/socketMode.js';
+import { FakeSocketMode, type EnvelopeType, type SocketModeOptions } from './slack/socketMode.js';
 import {
   FakeState,
   type ApiCall,
@@ -23,7 +25,7 @@ import { fileObject, METHODS } from './slack/webApi.js';
 
 export { input, type StateValues } from './slack/payloads.js';
 export { slackSignature } from './slack/signedRequest.js';
-export type { SocketAck } from './slack/socketMode.js';
+export type { SocketAck, SocketDelivery } from './slack/socketMode.js';
 export { FAKE_BOT_ID, FAKE_BOT_NAME, FAKE_BOT_USER, FAKE_TEAM, type ApiCall, type FakeFile, type FakeMessage, type FakeView } from './slack/state.js';
 
 export const FAKE_SLACK_TOKENS = {
@@ -36,7 +38,25 @@ export const FAKE_SLACK_TOKENS = {
 export interface Delivered {
   readonly status: number;
   readonly body: unknown;
+  /** Socket Mode: the envelope's id, to find its other acks in `socket.acks`. */
+  readonly envelopeId?: string;
 }
+
+export interface DeliverOptions {
+  /** Marks the delivery as Slack's retry: `retry_attempt` (Socket Mode) or `X-Slack-Retry-Num` (HTTP). */
+  readonly retry?: number;
+  /** HTTP mode: `X-Slack-Retry-Reason` of a retry. @defaultValue 'http_timeout' */
+  readonly retryReason?: string;
+  readonly sign?: Partial<SignOptions>;
+  /** A Socket Mode connection id (`socket.connections`), or in HTTP mode one of the request URLs; default the next in turn. */
+  readonly to?: string;
+  /** Socket Mode: the same envelope over two connections at once. */
+  readonly duplicate?: boolean;
+  /** Socket Mode: this envelope's ack timeout before Slack redelivers it. */
+  readonly ackTimeoutMs?: number;
+}
+
+export type FakeSlackOptions = Pick<SocketModeOptions, 'ackTimeoutMs' | 'maxRetries'>;
 
 export type DeliveryKind = 'command' | 'interactive' | 'event';
 
@@ -75,22 +95,31 @@ export interface FakeSlack {
     viewSubmission: typeof payloads.viewSubmission;
     blockAction(o: Parameters<typeof payloads.blockAction>[1]): Record<string, unknown>;
     appHomeOpened(o: Parameters<typeof payloads.appHomeOpened>[0]): Record<string, unknown>;
+    /** The Events API callback around an event (pass it to `deliver('event', …)` to send the same `event_id` twice). */
+    eventCallback(event: Record<string, unknown>): Record<string, unknown>;
   };
-  /** Deliveries go over Socket Mode (the default) or, after this, as signed POSTs to `url`. */
-  useHttp(url: string, sign?: Partial<SignOptions>): void;
-  /** Delivers a payload the way the chosen transport does and returns the app's answer. */
-  deliver(kind: DeliveryKind, payload: Record<string, unknown>, options?: { retry?: number; sign?: Partial<SignOptions> }): Promise<Delivered>;
+  /**
+   * Deliveries go over Socket Mode (the default) or, after this, as signed POSTs to `url` — to
+   * several URLs in turn, as a load balancer in front of replicas spreads them.
+   */
+  useHttp(url: string | readonly string[], sign?: Partial<SignOptions>): void;
+  /**
+   * Delivers a payload the way the chosen transport does and returns the app's answer (Socket Mode:
+   * the first ack Slack accepts, after any redeliveries). An `event` is wrapped in a new callback
+   * unless it is one already.
+   */
+  deliver(kind: DeliveryKind, payload: Record<string, unknown>, options?: DeliverOptions): Promise<Delivered>;
   close(): Promise<void>;
 }
 
-export async function startFakeSlack(): Promise<FakeSlack> {
+export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const tokens = FAKE_SLACK_TOKENS;
   const state = new FakeState();
-  const socket = new FakeSocketMode();
+  const socket = new FakeSocketMode({ ...options, takeTicket: (ticket) => state.socketTickets.delete(ticket) });
   const calls: ApiCall[] = [];
   const waiters: { method: string; where: (c: ApiCall) => boolean; resolve: (c: ApiCall) => void }[] = [];
   let base = '';
-  let http: { url: string; sign: Partial<SignOptions> } | undefined;
+  let http: { urls: readonly string[]; turn: number; sign: Partial<SignOptions> } | undefined;
 
   const record = (call: ApiCall): void => {
     calls.push(call);
@@ -253,24 +282,33 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       viewSubmission: payloads.viewSubmission,
       blockAction: (o) => payloads.blockAction(base, o),
       appHomeOpened: payloads.appHomeOpened,
+      eventCallback: (event) => payloads.eventCallback(event, state),
     },
     useHttp: (url, sign = {}) => {
-      http = { url, sign };
+      const urls = typeof url === 'string' ? [url] : [...url];
+      if (urls.length === 0) throw new Error('fake Slack: useHttp needs a URL');
+      http = { urls, turn: 0, sign };
     },
     deliver: async (kind, payload, options = {}) => {
-      const wire = kind === 'event' ? payloads.eventCallback(payload, state) : payload;
+      const wire = kind === 'event' && payload.type !== 'event_callback' ? payloads.eventCallback(payload, state) : payload;
       if (http) {
         const { body, contentType } = encodeDelivery(kind, wire);
-        return sendSigned(http.url, body, contentType, {
+        const url = options.to ?? http.urls[http.turn++ % http.urls.length]!;
+        return sendSigned(url, body, contentType, {
           secret: tokens.signingSecret,
           ...http.sign,
           ...options.sign,
-          ...(options.retry === undefined ? {} : { retryNum: options.retry }),
+          ...(options.retry === undefined ? {} : { retryNum: options.retry, retryReason: options.retryReason ?? 'http_timeout' }),
         });
       }
-      const { acked } = socket.send(ENVELOPE[kind], wire, options.retry === undefined ? {} : { retryAttempt: options.retry });
+      const { envelopeId, acked } = socket.send(ENVELOPE[kind], wire, {
+        ...(options.retry === undefined ? {} : { retryAttempt: options.retry }),
+        ...(options.to === undefined ? {} : { to: options.to }),
+        ...(options.duplicate ? { duplicate: true } : {}),
+        ...(options.ackTimeoutMs === undefined ? {} : { ackTimeoutMs: options.ackTimeoutMs }),
+      });
       const ack = await acked;
-      return { status: 200, body: ack.payload };
+      return { status: 200, body: ack.payload, envelopeId };
     },
     close: async () => {
       await socket.close();

@@ -17,16 +17,20 @@ export interface LogLine {
   readonly [key: string]: unknown;
 }
 
-/** The real bot (`node dist/main.js`) as a child process, its JSON log lines collected. */
+/**
+ * The real bot (`node dist/main.js`, or another entry point given as node arguments) as a child
+ * process, its JSON log lines collected.
+ */
 export class BotProcess {
   readonly lines: LogLine[] = [];
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly #child: ChildProcess;
   #waiters: { match: (l: LogLine) => boolean; resolve: (l: LogLine) => void }[] = [];
+  readonly #listeners = new Set<(l: LogLine) => void>();
 
-  constructor(env: Record<string, string>) {
+  constructor(env: Record<string, string>, nodeArgs: readonly string[] = ['dist/main.js']) {
     // A clean environment: only what the test sets, plus PATH for node itself.
-    this.#child = spawn(process.execPath, ['dist/main.js'], {
+    this.#child = spawn(process.execPath, nodeArgs, {
       cwd: root,
       env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,6 +69,12 @@ export class BotProcess {
     return new Promise((resolve) => this.#waiters.push({ match, resolve }));
   }
 
+  /** Calls `listener` with every log line from now on; returns the way to stop. */
+  onLine(listener: (l: LogLine) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
   kill(signal: NodeJS.Signals): void {
     this.#child.kill(signal);
   }
@@ -80,5 +90,21 @@ export class BotProcess {
     const ready = this.#waiters.filter((w) => w.match(line));
     this.#waiters = this.#waiters.filter((w) => !w.match(line));
     for (const w of ready) w.resolve(line);
+    for (const listener of [...this.#listeners]) listener(line);
   }
+}
+
+/** Resolves once `bots` together have logged `msg` `count` times (lines already written count). */
+export function waitForLogCount(bots: readonly BotProcess[], msg: string, count: number): Promise<void> {
+  let seen = bots.reduce((n, bot) => n + bot.lines.filter((l) => l.msg === msg).length, 0);
+  if (seen >= count) return Promise.resolve();
+  return new Promise((resolve) => {
+    const stops = bots.map((bot) =>
+      bot.onLine((line) => {
+        if (line.msg !== msg || ++seen < count) return;
+        for (const stop of stops) stop();
+        resolve();
+      }),
+    );
+  });
 }

@@ -9,6 +9,8 @@ export interface SignOptions {
   readonly signature?: string;
   /** Slack's redelivery counter (`X-Slack-Retry-Num`). */
   readonly retryNum?: number;
+  /** Why Slack retried (`X-Slack-Retry-Reason`: `http_timeout`, `http_error`, …). @defaultValue 'http_timeout' */
+  readonly retryReason?: string;
 }
 
 export function slackSignature(secret: string, timestamp: number, body: string): string {
@@ -24,7 +26,7 @@ export async function sendSigned(url: string, body: string, contentType: string,
       'content-type': contentType,
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': o.signature ?? slackSignature(o.secret, timestamp, body),
-      ...(o.retryNum === undefined ? {} : { 'x-slack-retry-num': String(o.retryNum), 'x-slack-retry-reason': 'http_timeout' }),
+      ...(o.retryNum === undefined ? {} : { 'x-slack-retry-num': String(o.retryNum), 'x-slack-retry-reason': o.retryReason ?? 'http_timeout' }),
     },
     body,
   });

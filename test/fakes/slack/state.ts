@@ -99,6 +99,8 @@ export class FakeState {
   readonly views = new Map<string, FakeView>();
   readonly homes = new Map<string, unknown>();
   readonly usedTriggers = new Set<string>();
+  /** Socket Mode URLs `apps.connections.open` issued that no connection used yet (single-use). */
+  readonly socketTickets = new Set<string>();
   readonly downloads: FileDownload[] = [];
   readonly responses: { readonly path: string; readonly body: unknown }[] = [];
   readonly failures = new Map<string, ApiFailure[]>();

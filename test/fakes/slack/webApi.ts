@@ -102,7 +102,10 @@ export const METHODS: Readonly<Record<string, Method>> = {
 
   'apps.connections.open': (ctx) => {
     if (ctx.token !== ctx.appToken) return fail(ctx.token === ctx.botToken ? 'not_allowed_token_type' : 'invalid_auth');
-    return { ok: true, url: `${ctx.socketUrl}?ticket=${ctx.state.next('tk')}` };
+    // A new URL every time: each process (or reconnect) gets its own connection.
+    const ticket = ctx.state.next('tk');
+    ctx.state.socketTickets.add(ticket);
+    return { ok: true, url: `${ctx.socketUrl}?ticket=${ticket}` };
   },
 
   'chat.postMessage': (ctx) => requireBot(ctx) ?? postMessage(ctx),
@@ -143,7 +146,9 @@ export const METHODS: Readonly<Record<string, Method>> = {
     const denied = requireBot(ctx);
     if (denied) return denied;
     const trigger = str(ctx.args.trigger_id);
-    if (!trigger || ctx.state.usedTriggers.has(trigger)) return fail('expired_trigger_id');
+    if (!trigger) return fail('invalid_arguments');
+    // Single-use: a second exchange (another replica handling the same delivery) is refused.
+    if (ctx.state.usedTriggers.has(trigger)) return fail('exchanged_trigger_id');
     ctx.state.usedTriggers.add(trigger);
     return storeView(ctx, ctx.state.next('V'), undefined);
   },

@@ -78,11 +78,20 @@ describe('Slack failures', () => {
     expect(h.nbpro.requests).toHaveLength(0);
   });
 
-  it('Edit image on a message without images says so', async () => {
+  it('Edit image on a message without images says so, in a modal', async () => {
     const pdf = h.fake.addFile({ name: 'notes.pdf', bytes: Buffer.from('%PDF-1.7'), mimetype: 'application/pdf' });
     await h.fake.deliver('interactive', h.fake.payloads.messageShortcut({ user: ALICE, channel: GENERAL, message: { ts: '1700000300.000300', files: [h.fake.filePayload(pdf)] } }));
+    const opened = await h.fake.waitForCall('views.open');
+    const view = (opened.response as { view: FakeView }).view;
+    expect(JSON.stringify(view.blocks)).toContain('That message has no image files');
+    expect(view.submit).toBeNull();
+    expect(h.fake.callsTo('chat.postEphemeral')).toHaveLength(0);
+  });
+
+  it('when that modal cannot be opened, the reason comes as an ephemeral message instead', async () => {
+    h.fake.failNext('views.open', { status: 503 });
+    await h.fake.deliver('interactive', h.fake.payloads.messageShortcut({ user: ALICE, channel: GENERAL, message: { ts: '1700000310.000310' } }));
     await h.ephemeral(ALICE, 'That message has no image files');
-    expect(h.fake.callsTo('views.open')).toHaveLength(0);
   });
 
   it('a Slack 5xx is not retried (zero-retry policy) and the user is told', async () => {

@@ -168,6 +168,28 @@ export function slackScenarios(mode: Mode): void {
       expect(h.fake.callsTo('files.delete').map((c) => c.args.file)).toEqual(result.fileIds);
     });
 
+    it('a repeated Reroll or Delete click makes one job and answers once', async () => {
+      await h.imagine('a grey heron');
+      const result = await h.result();
+      const reroll = h.fake.payloads.blockAction({ user: BOB, message: { channel: result.channel, ts: result.messageTs }, actionId: 'result_reroll', value: result.value });
+      await h.fake.deliver('interactive', reroll);
+      await h.fake.deliver('interactive', reroll, { retry: 1 });
+      const second = await h.result(1);
+      expect(h.jobs(BOB)).toMatchObject([{ kind: 'reroll', status: 'succeeded' }]);
+      expect(h.account(BOB)).toMatchObject({ balance: STARTING_CREDITS - COST_1K, held: 0 });
+
+      const remove = h.fake.payloads.blockAction({ user: BOB, message: { channel: second.channel, ts: second.messageTs }, actionId: 'result_delete', value: second.value });
+      await h.fake.deliver('interactive', remove);
+      await h.ephemeral(BOB, 'Deleted.');
+      await h.fake.deliver('interactive', remove, { retry: 1 });
+      // Both deliveries have been handled once the second tried to delete the (gone) message.
+      await h.fake.waitForCall('chat.delete', (c) => c.response.error === 'message_not_found');
+      await h.fake.waitForCall('files.delete', (c) => c.response.error === 'file_not_found');
+      await h.app.core.generation.settled();
+      const toBob = h.fake.callsTo('chat.postEphemeral').filter((c) => c.args.user === BOB).map((c) => String(c.args.text));
+      expect(toBob).toEqual([expect.stringContaining('Queued'), 'Deleted.']);
+    });
+
     it('not enough credits is a short ephemeral answer and moves nothing', async () => {
       h.app.core.credits.set(`slack:T0FAKE:${ALICE}`, 3, { actor: 'test' });
       const ack = await h.imagine('an expensive castle');

@@ -10,7 +10,9 @@ import { resolveClick, type ResultClick } from './resultAction.js';
 
 /**
  * Reroll or Upscale under a result: a child job of the clicked one, charged to whoever clicked,
- * posted where the parent was. The click's `action_ts` is the idempotency key.
+ * posted where the parent was. The click's `action_ts` is the idempotency key, and the database's
+ * unique key the guard across replicas: a repeated delivery of the click — here or in another
+ * process — finds the job already made and says nothing more.
  */
 export async function deriveFromResult(ctx: SlackContext, kind: 'reroll' | 'upscale', body: BlockAction, action: ButtonAction): Promise<void> {
   const resolved = await resolveClick(ctx, body, action);
@@ -19,11 +21,12 @@ export async function deriveFromResult(ctx: SlackContext, kind: 'reroll' | 'upsc
     return;
   }
   const { click } = resolved;
-  const text = await decide(ctx.logger, kind, () => submitChild(ctx, kind, click), SOMETHING_WENT_WRONG);
-  await ctx.notifier.tell(click.target, text);
+  const text = await decide<string | undefined>(ctx.logger, kind, () => submitChild(ctx, kind, click), SOMETHING_WENT_WRONG);
+  if (text !== undefined) await ctx.notifier.tell(click.target, text);
 }
 
-async function submitChild(ctx: SlackContext, kind: 'reroll' | 'upscale', click: ResultClick): Promise<string> {
+/** The answer to the click, or undefined when a delivery before this one already made (and answered) its job. */
+async function submitChild(ctx: SlackContext, kind: 'reroll' | 'upscale', click: ResultClick): Promise<string | undefined> {
   const { parent, actor } = click;
   const where = parseDestination(parent.destination);
   if (!where) return 'I no longer know where that image was posted.';
@@ -49,7 +52,12 @@ async function submitChild(ctx: SlackContext, kind: 'reroll' | 'upscale', click:
     throw error;
   }
   if (!derived.ok) return derived.message;
-  return describeSubmit(await ctx.core.submit(derived.intent), derived.note);
+  const outcome = await ctx.core.submit(derived.intent);
+  if (outcome.ok && outcome.duplicate) {
+    ctx.logger.info({ jobId: outcome.job.id }, `${kind} click already answered (a repeated delivery)`);
+    return undefined;
+  }
+  return describeSubmit(outcome, derived.note);
 }
 
 /** The clicked result's first image, fetched with the bot token; undefined when it was deleted. */

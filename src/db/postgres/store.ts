@@ -41,13 +41,15 @@ export class PostgresStore implements Store {
   readonly pool: pg.Pool;
   /** The database's URL without its password, for messages. */
   readonly location: string;
+  /** Transactions under way, retries included: {@link close} waits for them. */
+  readonly #running = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
 
   /** Takes a pool whose database is migrated; {@link openPostgresStore} makes sure of that. */
   constructor(pool: pg.Pool, location: string) {
     this.pool = pool;
     this.location = location;
-    const ports = portsOn(pool, (fn) => runTransaction(pool, fn));
+    const ports = portsOn(pool, (fn) => this.#run(fn));
     this.accounts = ports.accounts;
     this.ledger = ports.ledger;
     this.jobs = ports.jobs;
@@ -61,18 +63,31 @@ export class PostgresStore implements Store {
    * so `fn` must have no effect outside the ports it is given.
    */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return runTransaction(this.pool, (q) => fn(portsOn(q, (inner) => inner(q))));
+    return this.#run((q) => fn(portsOn(q, (inner) => inner(q))));
   }
 
-  /** Ends the pool once the transactions under way have given their connections back. */
+  /**
+   * Ends the pool once the transactions under way have finished, including any still to be run
+   * again (the pool alone would wait only for those holding a connection at that moment).
+   * Statements and transactions begun after this fail.
+   */
   close(): Promise<void> {
-    this.#closing ??= this.pool.end();
+    this.#closing ??= Promise.allSettled(this.#running).then(() => this.pool.end());
     return this.#closing;
   }
 
   /** Whether {@link close} has not been called. */
   isOpen(): boolean {
     return this.#closing === undefined;
+  }
+
+  #run<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
+    if (this.#closing) return Promise.reject(new Error(`The store on ${this.location} is closed.`));
+    const running = runTransaction(this.pool, fn);
+    this.#running.add(running);
+    const done = () => this.#running.delete(running);
+    running.then(done, done);
+    return running;
   }
 }
 

@@ -182,6 +182,24 @@ describe('PostgreSQL transactions under concurrency', () => {
   });
 });
 
+describe('PostgresStore.close', () => {
+  it('waits for a transaction that is to run again, then refuses new ones', async () => {
+    const { store } = await open(2);
+    await store.accounts.insert(account(ALICE));
+    let closed: Promise<void> | undefined;
+    const running = store.transaction(async (tx) => {
+      if (closed === undefined) {
+        closed = store.close();
+        await tx.accounts.insert(account(ALICE));
+      }
+      return 'second attempt';
+    });
+    await expect(running).resolves.toBe('second attempt');
+    await closed;
+    await expect(store.transaction(() => Promise.resolve(1))).rejects.toThrow(/is closed/);
+  });
+});
+
 describe('PostgreSQL slots under concurrency', () => {
   it('give exactly `capacity` slots to many parallel callers', async () => {
     const { store } = await open(8);

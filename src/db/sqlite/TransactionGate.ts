@@ -68,9 +68,30 @@ export class TransactionGate {
   }
 }
 
+/**
+ * The same object whose methods reject instead of throwing: the repositories run their statements
+ * synchronously, and a constraint error must reach the caller as the port promises it, a rejection.
+ */
+export function rejecting<T extends object>(target: T): T {
+  const wrapped: Record<string, unknown> = {};
+  for (const name of methodNames(target)) {
+    const method = (target as Record<string, (...args: unknown[]) => Promise<unknown>>)[name]!.bind(target);
+    wrapped[name] = (...args: unknown[]): Promise<unknown> => {
+      try {
+        return method(...args);
+      } catch (error) {
+        return Promise.reject(error as Error);
+      }
+    };
+  }
+  return wrapped as T;
+}
+
+/** The methods of a repository (its class's) or of a wrapper made here (its own properties). */
 function methodNames(target: object): string[] {
   const prototype = Object.getPrototypeOf(target) as object;
-  return Object.getOwnPropertyNames(prototype).filter(
-    (name) => name !== 'constructor' && typeof (prototype as Record<string, unknown>)[name] === 'function',
+  const source = prototype === Object.prototype ? target : prototype;
+  return Object.getOwnPropertyNames(source).filter(
+    (name) => name !== 'constructor' && typeof (source as Record<string, unknown>)[name] === 'function',
   );
 }

@@ -8,7 +8,7 @@ import { schemaVersion } from './migrate.js';
 import { LATEST_SCHEMA_VERSION } from './migrations/index.js';
 import { SlotRepository } from './SlotRepository.js';
 import type { SqliteDatabase } from './types.js';
-import { TransactionGate } from './TransactionGate.js';
+import { rejecting, TransactionGate } from './TransactionGate.js';
 
 /**
  * The core's {@link Store} on one SQLite connection. The statements are prepared here, once, and run
@@ -31,11 +31,11 @@ export function createSqliteStore(db: SqliteDatabase): Store {
     );
   }
   const tx: StoreTx = {
-    accounts: new AccountRepository(db),
-    ledger: new LedgerRepository(db),
-    jobs: new JobRepository(db),
-    instances: new InstanceRepository(db),
-    slots: new SlotRepository(db),
+    accounts: rejecting(new AccountRepository(db)),
+    ledger: rejecting(new LedgerRepository(db)),
+    jobs: rejecting(new JobRepository(db)),
+    instances: rejecting(new InstanceRepository(db)),
+    slots: rejecting(new SlotRepository(db)),
   };
   const gate = new TransactionGate(db);
   const guardedSlots = gate.guard(tx.slots);

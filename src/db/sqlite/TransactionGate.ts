@@ -80,7 +80,7 @@ export function rejecting<T extends object>(target: T): T {
       try {
         return method(...args);
       } catch (error) {
-        return Promise.reject(error as Error);
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     };
   }

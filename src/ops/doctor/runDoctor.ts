@@ -3,6 +3,7 @@ import { parseConfig, type Config } from '../../config.js';
 import { ConfigError } from '../../core/errors.js';
 import { loadPrices } from '../../app/createCore.js';
 import { checkDatabaseFile } from './checkDatabase.js';
+import { checkPostgresDatabase } from './checkPostgres.js';
 import { checkProviderKey } from './checkProvider.js';
 import { checkDiscordToken, checkSlackTokens } from './checkTokens.js';
 import type { CheckResult } from './types.js';
@@ -27,7 +28,7 @@ export async function runDoctor(env: Readonly<Record<string, string | undefined>
       detail: platforms ? `provider ${config.provider.id}; platforms: ${platforms}` : `provider ${config.provider.id}; no chat platform configured`,
       ...(platforms ? {} : { fix: 'Set DISCORD_TOKEN + DISCORD_APPLICATION_ID and/or SLACK_BOT_TOKEN (+ SLACK_APP_TOKEN or SLACK_SIGNING_SECRET).' }),
     },
-    checkDatabaseFile(config),
+    config.databaseUrl === undefined ? checkDatabaseFile(config) : await checkPostgresDatabase(config.databaseUrl),
     checkProviderKey(config),
   ];
   const remote = await Promise.all([

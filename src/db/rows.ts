@@ -27,9 +27,12 @@ export function readJson<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
 
-/** Writes a JSON column (both engines take JSON text). */
+/**
+ * Writes a JSON column (both engines take JSON text). NUL characters are left out of strings:
+ * PostgreSQL's jsonb refuses them, and no stored text means anything with one.
+ */
 export function writeJson(value: unknown): string {
-  return JSON.stringify(value);
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' && v.includes('\0') ? v.replaceAll('\0', '') : v));
 }
 
 export interface AccountRow {

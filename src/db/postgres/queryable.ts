@@ -13,3 +13,20 @@ export interface Queryable {
 export function sqlState(error: unknown): string | undefined {
   return error instanceof pg.DatabaseError ? error.code : undefined;
 }
+
+/**
+ * The same queryable, with NUL characters removed from text parameters. PostgreSQL refuses NUL in
+ * text and jsonb where SQLite stores it; none of the product's text means anything with one, and a
+ * provider's error message or a display name carrying one must not make a credit movement fail.
+ * (JSON columns are written without NULs by `writeJson`.)
+ */
+export function withoutNul(q: Queryable): Queryable {
+  return {
+    query: (text, values) => q.query(text, values?.map(stripNul)),
+  };
+}
+
+function stripNul(value: unknown): unknown {
+  if (typeof value === 'string') return value.includes('\0') ? value.replaceAll('\0', '') : value;
+  return Array.isArray(value) ? value.map(stripNul) : value;
+}

@@ -10,12 +10,13 @@ import { postgresLocation } from './location.js';
 import { migratePostgres } from './migrate.js';
 import { LATEST_POSTGRES_SCHEMA_VERSION } from './migrations/index.js';
 import { createPostgresPool } from './pool.js';
-import type { Queryable } from './queryable.js';
+import { withoutNul, type Queryable } from './queryable.js';
 import { SlotRepository, type InTransaction } from './SlotRepository.js';
 import { runTransaction } from './transaction.js';
 
 /** Every port over one queryable; slots acquire in `inTransaction`. */
-function portsOn(q: Queryable, inTransaction: InTransaction): StoreTx {
+function portsOn(raw: Queryable, inTransaction: InTransaction): StoreTx {
+  const q = withoutNul(raw);
   return {
     accounts: new AccountRepository(q),
     ledger: new LedgerRepository(q),

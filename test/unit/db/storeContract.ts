@@ -137,6 +137,17 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.jobs.find('j2')).toMatchObject({ status: 'succeeded', held: 0, captured: 6, startedAt: 150, outputs: settlement().outputs });
       });
 
+      it('keeps text and JSON with a NUL character in them (PostgreSQL without the NUL), never failing the write', async () => {
+        await store.jobs.insert(job('j1', { destination: { channel: 'C\u00001' }, request: { ...job('j1').request, prompt: 'a\u0000b' } }));
+        expect(await store.jobs.settle('j1', settlement({ status: 'failed', captured: 0, errorCode: 'internal', errorMessage: 'bad\u0000gateway', outputs: [] }))).toBe(true);
+        const stored = await store.jobs.find('j1');
+        expect(stored!.errorMessage!.replaceAll('\u0000', '')).toBe('badgateway');
+        expect(stored!.request.prompt).toBe('ab');
+        expect(stored!.destination).toEqual({ channel: 'C1' });
+        await store.accounts.insert(account('cli:nul', { displayName: 'Zoë\u0000' }));
+        expect((await store.accounts.find('cli:nul'))!.displayName!.replaceAll('\u0000', '')).toBe('Zoë');
+      });
+
       it('lists unsettled jobs oldest first, ties in insertion order, delivering included', async () => {
         for (const [id, createdAt] of [['late', 300], ['early', 100], ['tie', 100], ['done', 50]] as const) await store.jobs.insert(job(id, { createdAt }));
         await store.jobs.markRunning('late', 301);

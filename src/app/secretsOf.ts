@@ -12,18 +12,17 @@ export function secretsOf(config: Config): string[] {
   if (config.metricsToken !== undefined) out.push(config.metricsToken);
   if (config.databaseUrl !== undefined) {
     out.push(config.databaseUrl);
-    const password = passwordOf(config.databaseUrl);
-    if (password) out.push(password);
+    out.push(...passwordsOf(config.databaseUrl));
   }
   return out;
 }
 
 /** The password in a database URL, as written and decoded. */
-function passwordOf(url: string): string | undefined {
+function passwordsOf(url: string): string[] {
   try {
-    const password = new URL(url).password;
-    return password === '' ? undefined : decodeURIComponent(password);
+    const written = new URL(url).password;
+    return written === '' ? [] : [...new Set([written, decodeURIComponent(written)])];
   } catch {
-    return undefined;
+    return [];
   }
 }

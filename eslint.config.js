@@ -8,6 +8,7 @@ const noPlatform = {
 };
 const noAdapters = { group: ['**/bots/**'], message: 'src/core and src/db must not import adapters.' };
 const noSqlite = { name: 'better-sqlite3', message: 'Only src/db talks to SQLite.' };
+const noPostgres = { name: 'pg', message: 'Only src/db talks to PostgreSQL.' };
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'bin/'] },
@@ -33,7 +34,7 @@ export default tseslint.config(
     // The core knows nothing of chat platforms and writes no SQL.
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [noSqlite], patterns: [noPlatform, noAdapters] }],
+      'no-restricted-imports': ['error', { paths: [noSqlite, noPostgres], patterns: [noPlatform, noAdapters] }],
     },
   },
   {
@@ -43,7 +44,7 @@ export default tseslint.config(
   {
     // Only src/db writes SQL.
     files: ['src/bots/**/*.ts', 'src/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [noSqlite] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [noSqlite, noPostgres] }] },
   },
   {
     // Only src/config.ts reads the environment.

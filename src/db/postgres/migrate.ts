@@ -3,6 +3,7 @@ import { AppError } from '../../core/errors.js';
 import { MIGRATION_LOCK } from './advisoryLocks.js';
 import { POSTGRES_MIGRATIONS, type PostgresMigration } from './migrations/index.js';
 import type { Queryable } from './queryable.js';
+import { assertSequential } from '../migrationOrder.js';
 
 /** What {@link migratePostgres} did: the schema version before and after, and the steps it ran (SQLite's shape). */
 export interface MigrationReport {
@@ -111,14 +112,3 @@ async function underLock<T>(client: pg.PoolClient, fn: () => Promise<T>): Promis
   }
 }
 
-function assertSequential(migrations: readonly PostgresMigration[]): void {
-  migrations.forEach((migration, index) => {
-    if (migration.version !== index + 1) {
-      throw new AppError(
-        'db_migrations_invalid',
-        `Migration "${migration.name}" has version ${migration.version} but is number ${index + 1} in the list; ` +
-          'migrations must be numbered 1, 2, 3… with no gaps.',
-      );
-    }
-  });
-}

@@ -1,6 +1,7 @@
 import { AppError } from '../../core/errors.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
 import type { SqliteDatabase } from './types.js';
+import { assertSequential } from '../migrationOrder.js';
 
 /** What {@link migrate} did: the schema version before and after, and the steps it ran. */
 export interface MigrationReport {
@@ -64,17 +65,6 @@ export function migrate(db: SqliteDatabase, migrations: readonly Migration[] = M
   return { from, to: schemaVersion(db), applied };
 }
 
-function assertSequential(migrations: readonly Migration[]): void {
-  migrations.forEach((migration, index) => {
-    if (migration.version !== index + 1) {
-      throw new AppError(
-        'db_migrations_invalid',
-        `Migration "${migration.name}" has version ${migration.version} but is number ${index + 1} in the list; ` +
-          'migrations must be numbered 1, 2, 3… with no gaps.',
-      );
-    }
-  });
-}
 
 /** A migration that rebuilds a table must leave every foreign key pointing somewhere. */
 function assertForeignKeys(db: SqliteDatabase, migration: Migration): void {

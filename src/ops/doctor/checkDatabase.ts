@@ -6,6 +6,7 @@ import { schemaVersion } from '../../db/sqlite/migrate.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../db/sqlite/migrations/index.js';
 import { openDatabase } from '../../db/sqlite/open.js';
 import type { SqliteDatabase } from '../../db/sqlite/types.js';
+import { ledgerVerdict } from './ledgerVerdict.js';
 import type { CheckResult } from './types.js';
 
 const NAME = 'database';
@@ -63,17 +64,7 @@ function checkOpen(db: SqliteDatabase, path: string): CheckResult {
       fix: 'Start the bot or run `nano-imagine db migrate` to apply them (copy the file first to keep the old version).',
     };
   }
-  const report = checkDatabase(db);
-  if (report.integrity !== 'ok') return integrityFailure(report.integrity);
-  if (report.invariant.length > 0 || report.jobs.length > 0) {
-    return {
-      name: NAME,
-      status: 'fail',
-      detail: `${report.invariant.length} account(s) and ${report.jobs.length} job(s) do not match the ledger`,
-      fix: 'Run `nano-imagine db check` for the list and report it; the ledger is the record of truth.',
-    };
-  }
-  return { name: NAME, status: 'ok', detail: `${path} (schema ${version}), integrity and ledger ok` };
+  return ledgerVerdict(checkDatabase(db), `${path} (schema ${version}), integrity and ledger ok`, RESTORE);
 }
 
 function integrityFailure(problems: readonly string[]): CheckResult {

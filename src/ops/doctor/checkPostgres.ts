@@ -3,6 +3,7 @@ import { postgresLocation } from '../../db/postgres/location.js';
 import { postgresSchemaVersion } from '../../db/postgres/migrate.js';
 import { LATEST_POSTGRES_SCHEMA_VERSION } from '../../db/postgres/migrations/index.js';
 import { createPostgresPool } from '../../db/postgres/pool.js';
+import { ledgerVerdict } from './ledgerVerdict.js';
 import type { CheckResult } from './types.js';
 
 const NAME = 'database';
@@ -44,17 +45,7 @@ export async function checkPostgresDatabase(url: string): Promise<CheckResult> {
         ...(version === 0 ? {} : { fix: 'Start the bot or run `nano-imagine db migrate` to apply the pending migrations (pg_dump first to keep the old version).' }),
       };
     }
-    const report = await checkPostgres(pool);
-    if (report.integrity !== 'ok') return { name: NAME, status: 'fail', detail: `integrity check: ${report.integrity.slice(0, 3).join('; ')}`, fix: 'Restore the latest pg_dump (README: Scaling out).' };
-    if (report.invariant.length > 0 || report.jobs.length > 0) {
-      return {
-        name: NAME,
-        status: 'fail',
-        detail: `${report.invariant.length} account(s) and ${report.jobs.length} job(s) do not match the ledger`,
-        fix: 'Run `nano-imagine db check` for the list and report it; the ledger is the record of truth.',
-      };
-    }
-    return { name: NAME, status: 'ok', detail: `${location} (PostgreSQL, schema ${version}), integrity and ledger ok` };
+    return ledgerVerdict(await checkPostgres(pool), `${location} (PostgreSQL, schema ${version}), integrity and ledger ok`, 'Restore the latest pg_dump (README: Scaling out).');
   } finally {
     await pool.end();
   }

@@ -16,7 +16,7 @@ describe('checkDatabase', () => {
     await credits.grant('cli:alice', 10, { actor: 'cli:root' });
     const held = await credits.hold(holdInput({ unitCost: 3, count: 2 }));
     await credits.hold(holdInput({ unitCost: 5 }));
-    if (held.ok) (await credits.settle(held.job.id, { delivered: 1, status: 'succeeded' }));
+    if (held.ok) await credits.settle(held.job.id, { delivered: 1, status: 'succeeded' });
     expect(checkDatabase(db)).toEqual({ integrity: 'ok', invariant: [], jobs: [] });
   });
 

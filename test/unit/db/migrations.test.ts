@@ -143,7 +143,7 @@ describe('migrations', () => {
     expect(migrate(db)).toMatchObject({ from: 2, to: 3, applied: ['0003_instances'] });
     const after = db.prepare<[], Record<string, unknown>>('SELECT rowid, * FROM jobs ORDER BY rowid').all();
     expect(after.map(({ owner, ...rest }) => (expect(owner).toBeNull(), rest))).toEqual(
-      (before as Record<string, unknown>[]).map(({ lease_until: lease, ...rest }) => rest),
+      (before as Record<string, unknown>[]).map(({ lease_until: _lease, ...rest }) => rest),
     );
     expect(db.pragma('foreign_key_check')).toEqual([]);
     expect(db.prepare('SELECT count(*) AS n FROM ledger').get()).toEqual({ n: 4 });

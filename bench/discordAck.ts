@@ -52,7 +52,7 @@ async function measureProduct(): Promise<number[]> {
   });
   const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#336699' } }).png().toBuffer();
   const provider = new BenchProvider(png);
-  const app = createApp(config, {
+  const app = await createApp(config, {
     logger: pino({ level: 'silent' }),
     provider,
     adapters: (core, logger) => [new DiscordAdapter({ config: config.discord!, core, logger })],

@@ -41,7 +41,7 @@ interface Setup {
 }
 
 /** A core on a temp file talking to a fake nbpro server at `baseUrl`. */
-function setup(baseUrl: string, env: Record<string, string>): Setup {
+async function setup(baseUrl: string, env: Record<string, string>): Promise<Setup> {
   const dir = mkdtempSync(join(tmpdir(), 'ni-bench-engine-'));
   const config = parseConfig({
     NBPRO_API_KEY: NBPRO_FAKE_KEY,
@@ -51,13 +51,13 @@ function setup(baseUrl: string, env: Record<string, string>): Setup {
     ...env,
   });
   const observer = new ProviderClock();
-  const core = createCore(config, { logger: pino({ level: 'silent' }), observer });
+  const core = await createCore(config, { logger: pino({ level: 'silent' }), observer });
   return {
     core,
     observer,
     async close() {
       await core.generation.shutdown(0);
-      core.close();
+      await core.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -80,13 +80,16 @@ function intent(user: number): GenerationIntent {
 
 function runOne(core: Core, i: GenerationIntent): Promise<void> {
   return new Promise((resolve, reject) => {
-    const outcome = core.generation.submit(i, (e) => {
-      // The bench is the deliverer: every image counts as posted.
-      if (e.type === 'ready') e.delivery.confirm(e.images.length);
-      else if (e.type === 'succeeded') resolve();
-      else if (e.type === 'failed') reject(new Error(e.message));
-    });
-    if (!outcome.ok) reject(new Error(outcome.refusal.message));
+    core.generation
+      .submit(i, (e) => {
+        // The bench is the deliverer: every image counts as posted.
+        if (e.type === 'ready') e.delivery.confirm(e.images.length);
+        else if (e.type === 'succeeded') resolve();
+        else if (e.type === 'failed') reject(new Error(e.message));
+      })
+      .then((outcome) => {
+        if (!outcome.ok) reject(new Error(outcome.refusal.message));
+      }, reject);
   });
 }
 
@@ -106,7 +109,7 @@ export async function runEngineBench(jobs = 2000): Promise<{ jobsPerSecond: numb
 }
 
 async function measureEngine(baseUrl: string, jobs: number): Promise<{ jobsPerSecond: number; overheadP50: number; overheadP99: number }> {
-  const throughput = setup(baseUrl, { NBPRO_PLAN: 'pro', USER_CONCURRENCY: '4', QUEUE_LIMIT: '100000' });
+  const throughput = await setup(baseUrl, { NBPRO_PLAN: 'pro', USER_CONCURRENCY: '4', QUEUE_LIMIT: '100000' });
   let jobsPerSecond: number;
   try {
     await Promise.all(Array.from({ length: 50 }, (_, u) => runOne(throughput.core, intent(u)))); // warm-up
@@ -120,7 +123,7 @@ async function measureEngine(baseUrl: string, jobs: number): Promise<{ jobsPerSe
     await throughput.close();
   }
 
-  const latency = setup(baseUrl, { NBPRO_PLAN: 'pro' });
+  const latency = await setup(baseUrl, { NBPRO_PLAN: 'pro' });
   const overheads: number[] = [];
   try {
     for (let i = 0; i < 550; i++) {

@@ -18,18 +18,18 @@ const median = (sample: readonly number[]): number => percentile(sample, 50);
  * round: on a shared machine another process's burst then shows up as one slow round instead of
  * dragging the whole figure down.
  */
-export function runLedgerBench(
+export async function runLedgerBench(
   pairs = 20_000,
   rounds = 5,
-): { pairsPerSecond: number; pairs: number; roundsPerSecond: number[] } {
+): Promise<{ pairsPerSecond: number; pairs: number; roundsPerSecond: number[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'ni-bench-ledger-'));
   const db = openDatabase(join(dir, 'bench.db'));
   try {
     const credits = new CreditService({ store: createSqliteStore(db), clock: systemClock, startingCredits: 1_000_000_000 });
     const accounts = Array.from({ length: 100 }, (_, i) => `cli:user${i}`);
     const request = { prompt: 'bench', model: 'offline-preview', aspectRatio: '1:1', resolution: '1K' as const, count: 1, references: [] };
-    const pair = (i: number) => {
-      const held = credits.hold({
+    const pair = async (i: number): Promise<void> => {
+      const held = await credits.hold({
         idempotencyKey: `bench-${i}`,
         accountKey: accounts[Math.abs(i) % accounts.length]!,
         destination: {},
@@ -41,14 +41,14 @@ export function runLedgerBench(
         cost: 1,
       });
       if (!held.ok) throw new Error('hold refused');
-      credits.settle(held.job.id, { delivered: 1, status: 'succeeded' });
+      await credits.settle(held.job.id, { delivered: 1, status: 'succeeded' });
     };
-    for (let i = 0; i < 500; i++) pair(-1 - i); // warm up statements and pages
+    for (let i = 0; i < 500; i++) await pair(-1 - i); // warm up statements and pages
     const perRound = Math.ceil(pairs / rounds);
     const roundsPerSecond: number[] = [];
     for (let r = 0; r < rounds; r++) {
       const started = process.hrtime.bigint();
-      for (let i = r * perRound; i < (r + 1) * perRound; i++) pair(i);
+      for (let i = r * perRound; i < (r + 1) * perRound; i++) await pair(i);
       roundsPerSecond.push(perRound / (Number(process.hrtime.bigint() - started) / 1e9));
     }
     return { pairs: perRound * rounds, pairsPerSecond: median(roundsPerSecond), roundsPerSecond };

@@ -25,12 +25,12 @@ const config = parseConfig({
   QUEUE_LIMIT: String(queued + 10),
   DATABASE_PATH: join(dir, 'bench.db'),
 });
-const core = createCore(config, { logger: pino({ level: 'silent' }) });
+const core = await createCore(config, { logger: pino({ level: 'silent' }) });
 globalThis.gc?.();
 const before = process.memoryUsage().rss;
 let peak = before;
 for (let i = 0; i <= queued; i++) {
-  const outcome = core.generation.submit({
+  const outcome = await core.generation.submit({
     idempotencyKey: `mem-${i}`,
     accountKey: `cli:user${i}`,
     platform: 'cli',
@@ -51,6 +51,6 @@ process.stdout.write(`${JSON.stringify({ rssBeforeMb: before / 2 ** 20, peakRssM
 for (const s of sockets) s.destroy();
 server.close();
 await core.generation.shutdown(0);
-core.close();
+await core.close();
 rmSync(dir, { recursive: true, force: true });
 process.exit(0);

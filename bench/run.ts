@@ -21,7 +21,7 @@ line(`peak RSS with ${memory.queued} queued jobs`, `${memory.peakRssMb.toFixed(1
 line('  RSS before queueing', `${memory.rssBeforeMb.toFixed(1)} MiB`);
 line('  V8 heap used with the queue full', `${memory.heapUsedMb.toFixed(1)} MiB`);
 
-const ledger = runLedgerBench();
+const ledger = await runLedgerBench();
 line('ledger hold+capture pairs per second', ledger.pairsPerSecond.toFixed(0), '≥ 20,000');
 
 const engine = await runEngineBench();

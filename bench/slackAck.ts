@@ -63,7 +63,7 @@ async function measureProduct(fake: FakeSlack): Promise<number[]> {
     },
   };
   const logger = pino({ level: 'silent' });
-  const app = createApp(config, {
+  const app = await createApp(config, {
     logger,
     provider,
     adapters: (core, log) => [new SlackAdapter({ config: config.slack!, core, logger: log, retry: slackRetryPolicies.none })],

@@ -15,12 +15,16 @@ export interface Harness {
 }
 
 /** A whole core on a temp SQLite file, configured from an environment like the real process. */
-export function startCore(env: Record<string, string>, deps: Partial<CoreDeps> = {}, dir = mkdtempSync(join(tmpdir(), 'ni-core-'))): Harness {
+export async function startCore(
+  env: Record<string, string>,
+  deps: Partial<CoreDeps> = {},
+  dir = mkdtempSync(join(tmpdir(), 'ni-core-')),
+): Promise<Harness> {
   const dbPath = join(dir, 'test.db');
   const config = parseConfig({ DATABASE_PATH: dbPath, ...env });
   const secrets = config.provider.id === 'offline' ? [] : [config.provider.apiKey];
   const { logger, text } = captureLogger(secrets);
-  const core = createCore(config, { logger, retryPolicy: noDelayRetryPolicy, ...deps });
+  const core = await createCore(config, { logger, retryPolicy: noDelayRetryPolicy, ...deps });
   let closed = false;
   return {
     core,
@@ -30,7 +34,7 @@ export function startCore(env: Record<string, string>, deps: Partial<CoreDeps> =
       if (closed) return;
       closed = true;
       await core.generation.shutdown(0);
-      core.close();
+      await core.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -69,7 +73,7 @@ export function submitAndWait(
   return new Promise((resolve, reject) => {
     const events: JobEvent[] = [];
     let images: Ready['images'] = [];
-    const outcome = core.generation.submit(i, (event) => {
+    const submitted = core.generation.submit(i, (event) => {
       events.push(event);
       if (event.type === 'ready') {
         images = event.images;
@@ -77,6 +81,11 @@ export function submitAndWait(
       }
       if (event.type === 'succeeded' || event.type === 'failed') resolve({ final: event, events, images });
     });
-    if (!outcome.ok) reject(new Error(`refused: ${outcome.refusal.code}: ${outcome.refusal.message}`));
+    submitted.then(
+      (outcome) => {
+        if (!outcome.ok) reject(new Error(`refused: ${outcome.refusal.code}: ${outcome.refusal.message}`));
+      },
+      reject,
+    );
   });
 }

@@ -44,7 +44,7 @@ describe('Discord and Slack in one process', () => {
       SHUTDOWN_GRACE_SECONDS: '0',
     });
     const { logger } = captureLogger([discord.token, slack.tokens.bot, slack.tokens.app]);
-    app = createApp(config, { logger, adapters: (core, log) => createAdapters(config, core, log) });
+    app = await createApp(config, { logger, adapters: (core, log) => createAdapters(config, core, log) });
     await app.start();
     expect(app.adapters.map((a) => [a.platform, a.isConnected()])).toEqual([
       ['discord', true],
@@ -61,12 +61,12 @@ describe('Discord and Slack in one process', () => {
     await slack.waitForCall('files.completeUploadExternal');
     await app.core.generation.settled();
 
-    const jobs = app.core.jobs.history({ limit: 10 });
+    const jobs = await app.core.jobs.history({ limit: 10 });
     expect(jobs.map((j) => [j.platform, j.status]).sort()).toEqual([
       ['discord', 'succeeded'],
       ['slack', 'succeeded'],
     ]);
-    expect(app.core.credits.account(`discord:${alice.id}`)).toMatchObject({ balance: 49, held: 0 });
-    expect(app.core.credits.account('slack:T0FAKE:U0ALICE')).toMatchObject({ balance: 49, held: 0 });
+    expect(await app.core.credits.account(`discord:${alice.id}`)).toMatchObject({ balance: 49, held: 0 });
+    expect(await app.core.credits.account('slack:T0FAKE:U0ALICE')).toMatchObject({ balance: 49, held: 0 });
   });
 });

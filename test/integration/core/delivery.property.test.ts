@@ -117,6 +117,8 @@ interface ModelJob {
   expectedStatus: JobStatus;
   expectedCaptured: number;
   readonly events: JobEvent[];
+  /** The job's last event (succeeded or failed) as this process announced it. */
+  readonly final: Promise<JobEvent>;
 }
 
 interface Model {
@@ -137,8 +139,8 @@ const live = (job: ModelJob): boolean => job.state === 'awaiting' || job.state =
 const maxPosted = (job: ModelJob): number => Math.max(0, ...job.posts);
 const spoolDir = (r: Real): string => join(r.dir, 'spool');
 
-function openCore(dir: string, clock: ManualClock): Core {
-  return startCore(ENV, { clock, provider }, dir).core;
+async function openCore(dir: string, clock: ManualClock): Promise<Core> {
+  return (await startCore(ENV, { clock, provider }, dir)).core;
 }
 
 /** Records a settlement in the model: `delivered` images reached the core as delivered. */
@@ -152,11 +154,11 @@ function settleModel(m: Model, job: ModelJob, delivered: number, status: JobStat
 }
 
 /** Every rule that must hold between steps, read from the database and the spool. */
-function verify(m: Model, r: Real, afterRecovery: boolean): void {
+async function verify(m: Model, r: Real, afterRecovery: boolean): Promise<void> {
   const { core } = r;
-  expect(core.admin.check()).toEqual({ integrity: 'ok', invariant: [], jobs: [] });
+  expect(await core.admin.check()).toEqual({ integrity: 'ok', invariant: [], jobs: [] });
 
-  const unsettled = core.jobs.unsettled();
+  const unsettled = await core.jobs.unsettled();
   expect(unsettled.map((j) => j.id).sort()).toEqual(m.jobs.filter((j) => j.state !== 'settled').map((j) => j.id).sort());
   // (3) a delivering job always has its images in the spool.
   for (const job of unsettled) if (job.status === 'delivering') expect(existsSync(join(spoolDir(r), job.id)), `spool of ${job.id}`).toBe(true);
@@ -166,8 +168,10 @@ function verify(m: Model, r: Real, afterRecovery: boolean): void {
     expect(existsSync(spoolDir(r)) ? readdirSync(spoolDir(r)) : []).toEqual([]);
   }
 
+  const rows = new Map<string, Job>();
+  for (const mj of m.jobs) rows.set(mj.id, (await core.jobs.byId(mj.id))!);
   for (const mj of m.jobs) {
-    const job = core.jobs.byId(mj.id)!;
+    const job = rows.get(mj.id)!;
     switch (mj.state) {
       case 'stalled':
         expect(job).toMatchObject({ status: 'running', held: cost(mj), captured: 0 });
@@ -202,7 +206,7 @@ function verify(m: Model, r: Real, afterRecovery: boolean): void {
   let balances = 0;
   let held = 0;
   for (const { key } of ACCOUNTS) {
-    const account = core.credits.account(key);
+    const account = await core.credits.account(key);
     const jobs = m.jobs.filter((j) => j.accountKey === key);
     if (!account) {
       expect(jobs).toEqual([]);
@@ -211,12 +215,12 @@ function verify(m: Model, r: Real, afterRecovery: boolean): void {
     accounts += 1;
     balances += account.balance;
     held += account.held;
-    const capturedHere = jobs.reduce((sum, j) => sum + core.jobs.byId(j.id)!.captured, 0);
+    const capturedHere = jobs.reduce((sum, j) => sum + rows.get(j.id)!.captured, 0);
     expect(account.balance + account.held + capturedHere).toBe(STARTING);
     expect(account.held).toBe(jobs.filter((j) => j.state !== 'settled').reduce((sum, j) => sum + cost(j), 0));
     expect(account.balance).toBe(m.balances.get(key));
   }
-  const captured = m.jobs.reduce((sum, j) => sum + core.jobs.byId(j.id)!.captured, 0);
+  const captured = m.jobs.reduce((sum, j) => sum + rows.get(j.id)!.captured, 0);
   expect(captured).toBe(STARTING * accounts - balances - held);
   if (unsettled.length === 0) expect(held).toBe(0);
 }
@@ -228,9 +232,9 @@ function command(label: string, check: (m: Readonly<Model>) => boolean, run: (m:
     check,
     async run(m, r) {
       const recovered = (await run(m, r)) === true;
-      // A third of a lease: renewals run for whatever is still held.
+      // Half the instance lease: the process renews its lease between steps.
       r.clock.advance(15_001);
-      verify(m, r, recovered);
+      await verify(m, r, recovered);
     },
     toString: () => label,
   };
@@ -245,11 +249,14 @@ const submit = (account: number, count: number, stall: boolean): Cmd => {
     const events: JobEvent[] = [];
     let onReady: (event: JobEvent) => void = () => undefined;
     const ready = new Promise<JobEvent>((resolve) => (onReady = resolve));
+    let onFinal: (event: JobEvent) => void = () => undefined;
+    const final = new Promise<JobEvent>((resolve) => (onFinal = resolve));
     const stalled = stall ? provider.stalled(prompt) : undefined;
     const idempotencyKey = `delivery-prop-${ordinal}`;
-    const outcome = r.core.generation.submit(intent({ idempotencyKey, accountKey: key, platform, destination, prompt, options: { count } }), (event) => {
+    const outcome = await r.core.generation.submit(intent({ idempotencyKey, accountKey: key, platform, destination, prompt, options: { count } }), (event) => {
       events.push(event);
       if (event.type === 'ready' || event.type === 'failed') onReady(event);
+      if (event.type === 'succeeded' || event.type === 'failed') onFinal(event);
     });
     if (balance < UNIT * count) {
       expect(outcome).toMatchObject({ ok: false, refusal: { code: 'insufficient_credits', balance, cost: UNIT * count } });
@@ -274,6 +281,7 @@ const submit = (account: number, count: number, stall: boolean): Cmd => {
       expectedStatus: 'running',
       expectedCaptured: 0,
       events,
+      final,
     };
     m.jobs.push(job);
     if (stalled) {
@@ -293,7 +301,7 @@ type Answer = 'all' | 'some' | 'refuse' | 'post-then-hang';
 
 /** The fake platform answers a live job: it posts (or not) and the deliverer tells the core. */
 const answer = (index: number, how: Answer, seed: number): Cmd =>
-  command(`answer(#${index}, ${how}, ${seed})`, (m) => m.jobs.some(live), (m) => {
+  command(`answer(#${index}, ${how}, ${seed})`, (m) => m.jobs.some(live), async (m) => {
     const candidates = m.jobs.filter(live);
     const job = candidates[index % candidates.length]!;
     const delivery = job.delivery!;
@@ -315,16 +323,18 @@ const answer = (index: number, how: Answer, seed: number): Cmd =>
       job.posts.push(job.inFlight);
       delivery.confirm(job.inFlight);
     }
-    confirmed(m, job, before);
+    await confirmed(m, job, before);
   });
 
 /** The deliverer's answer for `job.inFlight` images reached the core: settled and announced once. */
-function confirmed(m: Model, job: ModelJob, eventsBefore: number): void {
+async function confirmed(m: Model, job: ModelJob, eventsBefore: number): Promise<void> {
   const delivery = job.delivery!;
   const delivered = job.inFlight;
   job.reached = delivered > 0 ? delivered : undefined;
   job.liveConfirmed = true;
   settleModel(m, job, delivered, delivered > 0 ? 'succeeded' : 'failed');
+  // The settlement is written asynchronously; its event follows.
+  await job.final;
   const final = job.events.slice(eventsBefore);
   expect(final.map((e) => e.type)).toEqual([delivered > 0 ? 'succeeded' : 'failed']);
   if (delivered > 0) expect(final[0]).toMatchObject({ delivered, captured: UNIT * delivered, released: cost(job) - UNIT * delivered });
@@ -332,23 +342,24 @@ function confirmed(m: Model, job: ModelJob, eventsBefore: number): void {
   // The first answer settles; a second one changes nothing (verify checks the database).
   delivery.fail(new Error('a second answer'));
   delivery.confirm(job.count);
+  await new Promise((resolve) => setImmediate(resolve));
   expect(job.events).toHaveLength(eventsBefore + 1);
 }
 
 /** The same user action arrives again (a retried interaction): the job it made, nothing held twice. */
 const resubmit = (index: number): Cmd =>
-  command(`resubmit(#${index})`, (m) => m.jobs.length > 0, (m, r) => {
+  command(`resubmit(#${index})`, (m) => m.jobs.length > 0, async (m, r) => {
     const job = m.jobs[index % m.jobs.length]!;
     const { platform, destination } = ACCOUNTS.find((a) => a.key === job.accountKey)!;
-    const outcome = r.core.generation.submit(
+    const outcome = await r.core.generation.submit(
       intent({ idempotencyKey: job.idempotencyKey, accountKey: job.accountKey, platform, destination, options: { count: job.count } }),
     );
     expect(outcome).toMatchObject({ ok: true, duplicate: true, job: { id: job.id } });
   });
 
 /** The bot's periodic sweep for jobs of dead processes: it must never take this process's own jobs. */
-const sweep: Cmd = command('sweep', () => true, (_m, r) => {
-  expect(r.core.generation.recoverInterrupted()).toEqual([]);
+const sweep: Cmd = command('sweep', () => true, async (_m, r) => {
+  expect(await r.core.generation.recoverInterrupted()).toEqual([]);
 });
 
 type Redelivery = 'all' | 'some' | 'none' | 'throw';
@@ -365,11 +376,14 @@ async function crash(m: Model, r: Real, kind: CrashKind, plan: readonly (readonl
   const old = r.core;
   if (kind === 'graceful') {
     const stopping = old.generation.shutdown(0);
-    for (const job of m.jobs.filter((j) => j.state === 'posted')) {
+    // Every confirmation arrives within the grace: all are given before any settlement is awaited
+    // (one that arrived after the deadline would be ignored, as in the `shutdown` case).
+    const posted = m.jobs.filter((j) => j.state === 'posted').map((job) => {
       const before = job.events.length;
       job.delivery!.confirm(job.inFlight);
-      confirmed(m, job, before);
-    }
+      return { job, before };
+    });
+    for (const { job, before } of posted) await confirmed(m, job, before);
     await stopping;
   }
   if (kind === 'shutdown') {
@@ -378,10 +392,10 @@ async function crash(m: Model, r: Real, kind: CrashKind, plan: readonly (readonl
       // The platform's confirmation arrives at the process that is going away: it is ignored, and
       // the job stays delivering for the next start.
       job.delivery!.confirm(job.inFlight);
-      expect(old.jobs.byId(job.id)).toMatchObject({ status: 'delivering', captured: 0 });
+      expect(await old.jobs.byId(job.id)).toMatchObject({ status: 'delivering', captured: 0 });
     }
   }
-  old.close();
+  await old.close();
   const stalledAtCrash = m.jobs.filter((j) => j.state === 'stalled').map((j) => j.id);
   for (const job of m.jobs) {
     if (job.state === 'stalled') settleModel(m, job, 0, 'interrupted');
@@ -390,8 +404,8 @@ async function crash(m: Model, r: Real, kind: CrashKind, plan: readonly (readonl
   }
 
   r.clock = new ManualClock(r.clock.now() + 1_000);
-  r.core = openCore(r.dir, r.clock);
-  const interrupted = r.core.generation.recoverInterrupted();
+  r.core = await openCore(r.dir, r.clock);
+  const interrupted = await r.core.generation.recoverInterrupted();
   // A shutdown settles its stalled jobs itself; after a kill the next start does. Jobs left
   // delivering are not interrupted: they are re-delivered below.
   expect(interrupted.map((j) => [j.id, j.status]).sort()).toEqual(kind === 'kill' ? stalledAtCrash.sort().map((id) => [id, 'interrupted']) : []);
@@ -453,18 +467,18 @@ const commands = [
 async function runScenario(cmds: Iterable<Cmd>, lastKind: CrashKind, lastPlan: readonly (readonly [Redelivery, number])[]): Promise<Model> {
   const dir = mkdtempSync(join(tmpdir(), 'ni-delivery-prop-'));
   const clock = new ManualClock(1_700_000_000_000);
-  const real: Real = { dir, clock, core: openCore(dir, clock) };
+  const real: Real = { dir, clock, core: await openCore(dir, clock) };
   const model: Model = { jobs: [], balances: new Map(), submits: 0, crashes: 0 };
   try {
     await fc.asyncModelRun(() => ({ model, real }), cmds);
     await crash(model, real, lastKind, lastPlan);
-    verify(model, real, true);
-    expect(real.core.jobs.unsettled()).toEqual([]);
-    for (const { key } of ACCOUNTS) expect(real.core.credits.account(key)?.held ?? 0).toBe(0);
+    await verify(model, real, true);
+    expect(await real.core.jobs.unsettled()).toEqual([]);
+    for (const { key } of ACCOUNTS) expect((await real.core.credits.account(key))?.held ?? 0).toBe(0);
     return model;
   } finally {
     await real.core.generation.shutdown(0);
-    real.core.close();
+    await real.core.close();
     rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   }
 }

@@ -15,8 +15,8 @@ import { intent, startCore, type Harness } from '../../support/coreHarness.js';
 let gated: GatedProvider;
 const harnesses: Harness[] = [];
 
-function start(env: Record<string, string> = {}, dir?: string): Harness {
-  const h = startCore(env, { provider: gated }, dir);
+async function start(env: Record<string, string> = {}, dir?: string): Promise<Harness> {
+  const h = await startCore(env, { provider: gated }, dir);
   harnesses.push(h);
   return h;
 }
@@ -26,7 +26,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
   for (const h of harnesses.splice(0).reverse()) {
-    expect(h.core.admin.check()).toEqual({ integrity: 'ok', invariant: [], jobs: [] });
+    expect(await h.core.admin.check()).toEqual({ integrity: 'ok', invariant: [], jobs: [] });
     await h.close();
   }
 });
@@ -37,7 +37,7 @@ function finished(h: Harness, i: GenerationIntent): Promise<{ job: Job; final: J
   return new Promise((resolve, reject) => {
     const events: JobEvent[] = [];
     let images: readonly OutputImage[] = [];
-    const outcome = h.core.facade.submit(i, (event) => {
+    const submitted = h.core.facade.submit(i, (event) => {
       events.push(event);
       // The test is the deliverer: every image counts as posted.
       if (event.type === 'ready') {
@@ -46,7 +46,9 @@ function finished(h: Harness, i: GenerationIntent): Promise<{ job: Job; final: J
       }
       if (event.type === 'succeeded' || event.type === 'failed') resolve({ job: event.job, final: event, events, images });
     });
-    if (!outcome.ok) reject(new Error(`refused: ${outcome.refusal.code}`));
+    submitted.then((outcome) => {
+      if (!outcome.ok) reject(new Error(`refused: ${outcome.refusal.code}`));
+    }, reject);
   });
 }
 
@@ -82,7 +84,7 @@ function written(h: Harness, gate = gated): { accounts: unknown[]; ledger: numbe
 
 describe('submit and subscribe', () => {
   it('queues, runs and settles a job, telling its listener and every subscriber, in order', async () => {
-    const h = start();
+    const h = await start();
     const seen: string[] = [];
     const unsubscribe = h.core.facade.subscribe((event) => seen.push(`${event.type}:${event.job.accountKey}`));
     const { final, events, images } = await finished(h, intent({ accountKey: 'cli:alice', options: { count: 2 } }));
@@ -97,7 +99,7 @@ describe('submit and subscribe', () => {
     expect(images).toHaveLength(2);
     expect(gated.calls).toHaveLength(2);
     expect(seen).toEqual(['queued:cli:alice', 'started:cli:alice', 'ready:cli:alice', 'succeeded:cli:alice']);
-    expect(h.core.facade.jobs.get(final.job.id)).toEqual(final.job);
+    expect(await h.core.facade.jobs.get(final.job.id)).toEqual(final.job);
 
     unsubscribe();
     await finished(h, intent({ accountKey: 'cli:bob' }));
@@ -105,29 +107,29 @@ describe('submit and subscribe', () => {
   });
 
   it('returns the job it already made for a repeated idempotency key, calling the provider once', async () => {
-    const h = start();
+    const h = await start();
     const first = intent();
     const { job } = await finished(h, first);
     const before = written(h);
-    expect(h.core.facade.submit(first)).toEqual({ ok: true, job, duplicate: true, position: 0 });
+    expect(await h.core.facade.submit(first)).toEqual({ ok: true, job, duplicate: true, position: 0 });
     expect(written(h)).toEqual(before);
     expect(before.providerCalls).toBe(1);
   });
 
   it('lists jobs newest first through jobs.history, per account', async () => {
-    const h = start();
+    const h = await start();
     const a = await finished(h, intent({ accountKey: 'cli:alice' }));
     const b = await finished(h, intent({ accountKey: 'cli:bob' }));
-    expect(h.core.facade.jobs.history().map((j) => j.id)).toEqual([b.job.id, a.job.id]);
-    expect(h.core.facade.jobs.history({ accountKey: 'cli:alice' }).map((j) => j.id)).toEqual([a.job.id]);
-    expect(() => h.core.facade.jobs.history({ limit: 0 })).toThrow(ValidationError);
-    expect(h.core.facade.jobs.get('no-such-job')).toBeUndefined();
+    expect((await h.core.facade.jobs.history()).map((j) => j.id)).toEqual([b.job.id, a.job.id]);
+    expect((await h.core.facade.jobs.history({ accountKey: 'cli:alice' })).map((j) => j.id)).toEqual([a.job.id]);
+    await expect(async () => h.core.facade.jobs.history({ limit: 0 })).rejects.toThrow(ValidationError);
+    expect(await h.core.facade.jobs.get('no-such-job')).toBeUndefined();
   });
 });
 
 describe('derive on a finished job', () => {
   it('reroll: the same prompt, options and count, charged to whoever asked', async () => {
-    const h = start();
+    const h = await start();
     const { job: parent } = await finished(h, intent({ accountKey: 'cli:alice', prompt: 'a red fox', options: { aspectRatio: '16:9', count: 2 } }));
     const base = asker('discord:100000000000000001', 'discord');
 
@@ -152,7 +154,7 @@ describe('derive on a finished job', () => {
       account: { balance: 48 },
     });
     // The parent's owner paid for the parent only.
-    expect(h.core.facade.credits.show('cli:alice', { ledger: 0 }).account).toMatchObject({ balance: 48, held: 0 });
+    expect((await h.core.facade.credits.show('cli:alice', { ledger: 0 })).account).toMatchObject({ balance: 48, held: 0 });
     expect(gated.calls.map((c) => [c.prompt, c.aspectRatio])).toEqual([
       ['a red fox', '16:9'],
       ['a red fox', '16:9'],
@@ -163,7 +165,7 @@ describe('derive on a finished job', () => {
 
   it('reroll keeps the references stored with a URL, fetched the way the platform says, and drops uploaded bytes', async () => {
     // Allowed, so the link passes the submit-time check; nothing listens there, so the download fails.
-    const h = start({ FETCH_ALLOW_ORIGINS: 'http://127.0.0.1:1' });
+    const h = await start({ FETCH_ALLOW_ORIGINS: 'http://127.0.0.1:1' });
     const { job: parent } = await finished(h, intent({ references: [{ bytes: Buffer.from('not read'), name: 'upload.png' }, { url: 'http://127.0.0.1:1/cat.png', name: 'cat.png' }] }));
     // The references could not be used, so the parent failed; a reroll of a failed job is not refused.
     expect(parent).toMatchObject({ status: 'failed', captured: 0 });
@@ -177,7 +179,7 @@ describe('derive on a finished job', () => {
   });
 
   it('upscale: the next resolution, one image, the result as its reference', async () => {
-    const h = start();
+    const h = await start();
     const { parent, result } = await resultOf(h, intent({ prompt: 'a lighthouse', options: { resolution: '1K', count: 2 } }));
     expect(h.core.facade.canUpscale(parent)).toBe(true);
 
@@ -196,7 +198,7 @@ describe('derive on a finished job', () => {
   });
 
   it('upscale on a provider without references: a fresh generation at the next size, with a note', async () => {
-    const h = start({ NBAPI_API_KEY: 'nbapi-test-key' });
+    const h = await start({ NBAPI_API_KEY: 'nbapi-test-key' });
     const { parent, result } = await resultOf(h, intent({ options: { model: 'gemini-3.1-flash-image-preview', resolution: '1K' } }));
     const derived = h.core.facade.derive(parent, { kind: 'upscale', result }, asker('cli:alice'));
     expect(derived).toEqual({
@@ -205,12 +207,12 @@ describe('derive on a finished job', () => {
       note: 'The nbapi provider takes no reference images, so this is a fresh 2K generation of the same prompt.',
     });
     if (!derived.ok) return;
-    const outcome = h.core.facade.submit(derived.intent);
+    const outcome = await h.core.facade.submit(derived.intent);
     expect(outcome).toMatchObject({ ok: true, job: { cost: 6, model: 'gemini-3.1-flash-image-preview-2k' } });
   });
 
   it('edit: the new prompt on the result and the uploads, in the parent’s shape, one image', async () => {
-    const h = start();
+    const h = await start();
     const { parent, result } = await resultOf(h, intent({ prompt: 'a cat', options: { aspectRatio: '3:4', count: 2 } }));
     const upload: ReferenceSource = { bytes: result.bytes, name: 'hat.png' };
 
@@ -227,7 +229,7 @@ describe('derive on a finished job', () => {
   });
 
   it('derive from another account’s job is not refused: the child belongs to, and is charged to, whoever asked', async () => {
-    const h = start();
+    const h = await start();
     const { parent, result } = await resultOf(h, intent({ accountKey: 'cli:alice' }));
     const derived = h.core.facade.derive(parent, { kind: 'edit', result, prompt: 'make it blue' }, asker('slack:T1:U9', 'slack'));
     expect(derived).toMatchObject({ ok: true, intent: { accountKey: 'slack:T1:U9', platform: 'slack', destination: { channel: 'c-derived' } } });
@@ -238,7 +240,7 @@ describe('derive on a finished job', () => {
       job: { accountKey: 'slack:T1:U9', platform: 'slack', parentId: parent.id, captured: 1 },
       account: { key: 'slack:T1:U9', balance: 49, held: 0 },
     });
-    expect(h.core.facade.credits.show('cli:alice', { ledger: 0 }).account).toMatchObject({ balance: 49, held: 0 });
+    expect((await h.core.facade.credits.show('cli:alice', { ledger: 0 })).account).toMatchObject({ balance: 49, held: 0 });
   });
 });
 
@@ -251,13 +253,13 @@ describe('refusals move no credit and call no provider', () => {
   const sharedGate = new GatedProvider();
   beforeAll(async () => {
     gated = sharedGate; // what finished() releases
-    h = startCore({}, { provider: sharedGate });
+    h = await startCore({}, { provider: sharedGate });
     ({ parent, result } = await resultOf(h, intent({ options: { count: 3 } })));
     // The cheapest 4K image: the narrowest ratio.
     top = await resultOf(h, intent({ options: { resolution: '4K', aspectRatio: '1:8' } }));
   });
   afterAll(async () => {
-    expect(h.core.admin.check()).toEqual({ integrity: 'ok', invariant: [], jobs: [] });
+    expect(await h.core.admin.check()).toEqual({ integrity: 'ok', invariant: [], jobs: [] });
     await h.close();
   });
   let providerCalls: number;
@@ -279,7 +281,7 @@ describe('refusals move no credit and call no provider', () => {
   });
 
   it('upscale where the catalog offers nothing higher (nbpro free plan has no 4K)', async () => {
-    const nbpro = start({ NBPRO_API_KEY: 'sk-test-nbpro', NBPRO_PLAN: 'free' });
+    const nbpro = await start({ NBPRO_API_KEY: 'sk-test-nbpro', NBPRO_PLAN: 'free' });
     const made = await resultOf(nbpro, intent({ options: { resolution: '2K' } }));
     const before = written(nbpro);
     expect(nbpro.core.facade.catalog).toMatchObject({ provider: 'nbpro', maxReferences: 3 });
@@ -293,9 +295,9 @@ describe('refusals move no credit and call no provider', () => {
 
   it('upscale of a job whose model this catalog does not offer (made under another provider)', async () => {
     // A second core on the same file, configured for nbapi.
-    const nbapi = startCore({ NBAPI_API_KEY: 'nbapi-test-key', DATABASE_PATH: h.dbPath }, { provider: sharedGate });
+    const nbapi = await startCore({ NBAPI_API_KEY: 'nbapi-test-key', DATABASE_PATH: h.dbPath }, { provider: sharedGate });
     const before = written(h, sharedGate);
-    expect(nbapi.core.facade.jobs.get(parent.id)).toEqual(parent);
+    expect(await nbapi.core.facade.jobs.get(parent.id)).toEqual(parent);
     expect(h.core.facade.canUpscale(parent)).toBe(true);
     expect(nbapi.core.facade.canUpscale(parent)).toBe(false);
     expect(nbapi.core.facade.derive(parent, { kind: 'upscale', result }, asker('cli:alice'))).toEqual({
@@ -323,33 +325,33 @@ describe('refusals move no credit and call no provider', () => {
     ['no prompt', '', 'Write a prompt: describe the image you want.'],
     ['only invisible characters', '\u200b \u2060\t\n', 'Write a prompt: describe the image you want.'],
     ['a prompt too long', 'x'.repeat(4001), 'The prompt is too long (4000 characters at most).'],
-  ])('edit with %s: derived, then refused at submit as invalid_request', (_label, prompt, message) => {
+  ])('edit with %s: derived, then refused at submit as invalid_request', async (_label, prompt, message) => {
     const before = written(h, sharedGate);
     const derived = h.core.facade.derive(parent, { kind: 'edit', result, prompt }, asker('cli:newcomer'));
     if (!derived.ok) throw new Error(derived.message);
-    expect(h.core.facade.submit(derived.intent)).toEqual({ ok: false, refusal: { code: 'invalid_request', message } });
+    expect(await h.core.facade.submit(derived.intent)).toEqual({ ok: false, refusal: { code: 'invalid_request', message } });
     // Not even the asker's account was created.
     expect(written(h, sharedGate)).toEqual(before);
   });
 
-  it('edit with more uploads than the provider takes', () => {
+  it('edit with more uploads than the provider takes', async () => {
     const before = written(h, sharedGate);
     const uploads = Array.from({ length: 8 }, (_, i) => ({ bytes: Buffer.from('x'), name: `u${i}.png` }));
     const derived = h.core.facade.derive(parent, { kind: 'edit', result, prompt: 'more', uploads }, asker('cli:alice'));
     if (!derived.ok) throw new Error(derived.message);
-    expect(h.core.facade.submit(derived.intent)).toEqual({
+    expect(await h.core.facade.submit(derived.intent)).toEqual({
       ok: false,
       refusal: { code: 'invalid_request', message: 'Too many reference images: 9 given, 8 allowed.' },
     });
     expect(written(h, sharedGate)).toEqual(before);
   });
 
-  it('a derived job the asker cannot afford', () => {
-    h.core.facade.credits.set('cli:poor', 2, { actor: 'cli:admin' });
+  it('a derived job the asker cannot afford', async () => {
+    await h.core.facade.credits.set('cli:poor', 2, { actor: 'cli:admin' });
     const before = written(h, sharedGate);
     const derived = h.core.facade.derive(parent, { kind: 'reroll' }, asker('cli:poor'));
     if (!derived.ok) throw new Error(derived.message);
-    expect(h.core.facade.submit(derived.intent)).toEqual({
+    expect(await h.core.facade.submit(derived.intent)).toEqual({
       ok: false,
       refusal: { code: 'insufficient_credits', balance: 2, cost: 3, message: 'Not enough credits: this costs 3 and you have 2.' },
     });
@@ -359,29 +361,29 @@ describe('refusals move no credit and call no provider', () => {
 
 describe('cancel', () => {
   it('releases a queued job’s hold with one release row; a running or ended job cannot be cancelled', async () => {
-    const h = start({ PROVIDER_CONCURRENCY: '1' });
-    const running = h.core.facade.submit(intent({ accountKey: 'cli:alice' }));
+    const h = await start({ PROVIDER_CONCURRENCY: '1' });
+    const running = await h.core.facade.submit(intent({ accountKey: 'cli:alice' }));
     const events: JobEvent[] = [];
-    const waiting = h.core.facade.submit(intent({ accountKey: 'cli:bob', options: { count: 3 } }), (e) => events.push(e));
+    const waiting = await h.core.facade.submit(intent({ accountKey: 'cli:bob', options: { count: 3 } }), (e) => events.push(e));
     if (!running.ok || !waiting.ok) throw new Error('refused');
     await gated.waitForCalls(1);
     expect(waiting.position).toBe(1);
-    expect(h.core.facade.credits.show('cli:bob', { ledger: 0 }).account).toMatchObject({ balance: 47, held: 3 });
+    expect((await h.core.facade.credits.show('cli:bob', { ledger: 0 })).account).toMatchObject({ balance: 47, held: 3 });
     const ledgerBefore = written(h).ledger;
 
-    expect(h.core.facade.cancel(waiting.job.id)).toBe(true);
+    expect(await h.core.facade.cancel(waiting.job.id)).toBe(true);
 
-    expect(h.core.facade.jobs.get(waiting.job.id)).toMatchObject({ status: 'cancelled', held: 0, captured: 0, errorCode: 'cancelled' });
-    const bob = h.core.facade.credits.show('cli:bob', { ledger: 1 });
+    expect(await h.core.facade.jobs.get(waiting.job.id)).toMatchObject({ status: 'cancelled', held: 0, captured: 0, errorCode: 'cancelled' });
+    const bob = await h.core.facade.credits.show('cli:bob', { ledger: 1 });
     expect(bob.account).toMatchObject({ balance: 50, held: 0 });
     expect(bob.ledger).toEqual([expect.objectContaining({ kind: 'release', delta: 3, heldDelta: -3, jobId: waiting.job.id })]);
     expect(written(h).ledger).toBe(ledgerBefore + 1);
     expect(events.map((e) => e.type)).toEqual(['queued', 'failed']);
     expect(events[1]).toMatchObject({ code: 'cancelled', message: 'Cancelled before it started.', refunded: 3 });
 
-    expect(h.core.facade.cancel(waiting.job.id)).toBe(false);
-    expect(h.core.facade.cancel(running.job.id)).toBe(false);
-    expect(h.core.facade.cancel('no-such-job')).toBe(false);
+    expect(await h.core.facade.cancel(waiting.job.id)).toBe(false);
+    expect(await h.core.facade.cancel(running.job.id)).toBe(false);
+    expect(await h.core.facade.cancel('no-such-job')).toBe(false);
     expect(written(h).ledger).toBe(ledgerBefore + 1);
 
     gated.release();
@@ -391,34 +393,34 @@ describe('cancel', () => {
         if (e.type === 'succeeded') resolve();
       }),
     );
-    expect(h.core.facade.cancel(running.job.id)).toBe(false);
+    expect(await h.core.facade.cancel(running.job.id)).toBe(false);
     // Only the running job reached the provider.
     expect(gated.calls).toHaveLength(1);
   });
 });
 
 describe('credits', () => {
-  it('show creates the account once with its starting row; the display name is kept from the first time', () => {
-    const h = start({ STARTING_CREDITS: '7' });
-    const first = h.core.facade.credits.show('discord:100000000000000002', { platform: 'discord', displayName: 'Ada' });
+  it('show creates the account once with its starting row; the display name is kept from the first time', async () => {
+    const h = await start({ STARTING_CREDITS: '7' });
+    const first = await h.core.facade.credits.show('discord:100000000000000002', { platform: 'discord', displayName: 'Ada' });
     expect(first).toEqual({
       account: expect.objectContaining({ key: 'discord:100000000000000002', platform: 'discord', displayName: 'Ada', balance: 7, held: 0 }),
       ledger: [expect.objectContaining({ kind: 'starting', delta: 7, heldDelta: 0, jobId: null, actor: 'system' })],
     });
-    const again = h.core.facade.credits.show('discord:100000000000000002', { displayName: 'Someone else' });
+    const again = await h.core.facade.credits.show('discord:100000000000000002', { displayName: 'Someone else' });
     expect(again).toEqual(first);
-    expect(h.core.facade.credits.show('discord:100000000000000002', { ledger: 0 }).ledger).toEqual([]);
+    expect((await h.core.facade.credits.show('discord:100000000000000002', { ledger: 0 })).ledger).toEqual([]);
     expect(written(h)).toMatchObject({ ledger: 1 });
   });
 
-  it('grant and set write one row each naming the actor and reason; show lists them newest first', () => {
-    const h = start();
+  it('grant and set write one row each naming the actor and reason; show lists them newest first', async () => {
+    const h = await start();
     const key = 'slack:T1:U2';
-    expect(h.core.facade.credits.grant(key, 25, { actor: 'cli:root', reason: 'prize' })).toMatchObject({ key, balance: 75, held: 0 });
-    expect(h.core.facade.credits.set(key, 10, { actor: 'discord:9', reason: 'reset' })).toMatchObject({ balance: 10 });
-    expect(h.core.facade.credits.set(key, 10, { actor: 'discord:9' })).toMatchObject({ balance: 10 });
+    expect(await h.core.facade.credits.grant(key, 25, { actor: 'cli:root', reason: 'prize' })).toMatchObject({ key, balance: 75, held: 0 });
+    expect(await h.core.facade.credits.set(key, 10, { actor: 'discord:9', reason: 'reset' })).toMatchObject({ balance: 10 });
+    expect(await h.core.facade.credits.set(key, 10, { actor: 'discord:9' })).toMatchObject({ balance: 10 });
 
-    const statement = h.core.facade.credits.show(key);
+    const statement = await h.core.facade.credits.show(key);
     expect(statement.account).toMatchObject({ balance: 10, held: 0 });
     expect(statement.ledger.map((e) => [e.kind, e.delta, e.actor, e.reason])).toEqual([
       ['adjust', 0, 'discord:9', null],
@@ -426,7 +428,7 @@ describe('credits', () => {
       ['grant', 25, 'cli:root', 'prize'],
       ['starting', 50, 'system', null],
     ]);
-    expect(h.core.facade.credits.show(key, { ledger: 2 }).ledger.map((e) => e.kind)).toEqual(['adjust', 'adjust']);
+    expect((await h.core.facade.credits.show(key, { ledger: 2 })).ledger.map((e) => e.kind)).toEqual(['adjust', 'adjust']);
   });
 
   it.each([
@@ -437,13 +439,13 @@ describe('credits', () => {
     ['grant to a malformed key', (h: Harness) => h.core.facade.credits.grant('alice', 5, { actor: 'cli:root' }), 'invalid_account_key'],
     ['show a malformed key', (h: Harness) => h.core.facade.credits.show('discord:abc'), 'invalid_account_key'],
     ['show under the wrong platform', (h: Harness) => h.core.facade.credits.show('cli:alice', { platform: 'slack' }), 'invalid_account_key'],
-  ])('refuses to %s with a ValidationError, writing nothing', (_label, call, code) => {
-    const h = start();
-    h.core.facade.credits.show('cli:alice');
+  ])('refuses to %s with a ValidationError, writing nothing', async (_label, call, code) => {
+    const h = await start();
+    await h.core.facade.credits.show('cli:alice');
     const before = written(h);
     let error: unknown;
     try {
-      call(h);
+      await call(h);
     } catch (caught) {
       error = caught;
     }

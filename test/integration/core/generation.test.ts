@@ -10,15 +10,15 @@ import { FileServer } from '../../fakes/fileServer.js';
 import { noisyPng, solidPng } from '../../fakes/imageFixtures.js';
 import { intent, startCore, submitAndWait, type Harness } from '../../support/coreHarness.js';
 
-function ledgerIsConsistent(h: Harness): void {
-  const report = h.core.admin.check();
+async function ledgerIsConsistent(h: Harness): Promise<void> {
+  const report = await h.core.admin.check();
   expect(report).toEqual({ integrity: 'ok', invariant: [], jobs: [] });
 }
 
 describe('GenerationService on the offline provider', () => {
   let h: Harness;
-  beforeEach(() => {
-    h = startCore({});
+  beforeEach(async () => {
+    h = await startCore({});
   });
   afterEach(() => h.close());
 
@@ -35,7 +35,7 @@ describe('GenerationService on the offline provider', () => {
     expect(images[0]!.bytes.equals(images[1]!.bytes)).toBe(false);
     expect(final.job).toMatchObject({ status: 'succeeded', cost: 2, captured: 2, held: 0 });
     expect(final.account).toMatchObject({ key: 'cli:alice', balance: 48, held: 0 });
-    ledgerIsConsistent(h);
+    await ledgerIsConsistent(h);
     const transitions = h
       .logs()
       .split('\n')
@@ -58,7 +58,7 @@ describe('GenerationService on the offline provider', () => {
     expect(final).toMatchObject({ type: 'failed', code: 'undelivered', refunded: 2, account: { balance: 50, held: 0 }, job: { status: 'failed', captured: 0 } });
     await h.core.generation.settled();
     expect(readdirSync(join(dirname(h.dbPath), 'spool'))).toEqual([]);
-    ledgerIsConsistent(h);
+    await ledgerIsConsistent(h);
   });
 
   it('charges only the images the deliverer confirmed; a second answer changes nothing', async () => {
@@ -70,7 +70,7 @@ describe('GenerationService on the offline provider', () => {
     expect(final).toMatchObject({ type: 'succeeded', delivered: 2, captured: 2, released: 1, job: { captured: 2 }, account: { balance: 48, held: 0 } });
     answer!.fail();
     answer!.confirm(3);
-    expect(h.core.credits.account('cli:alice')).toMatchObject({ balance: 48, held: 0 });
+    expect(await h.core.credits.account('cli:alice')).toMatchObject({ balance: 48, held: 0 });
     // More images than were made is a deliverer's bug: refused, and the job still waits for a real answer.
     let tooMany: unknown;
     const { final: one } = await submitAndWait(h.core, intent({ options: { count: 1 } }), (e) => {
@@ -83,49 +83,49 @@ describe('GenerationService on the offline provider', () => {
     });
     expect(String(tooMany)).toMatch(/delivered images/);
     expect(one).toMatchObject({ type: 'succeeded', captured: 1 });
-    ledgerIsConsistent(h);
+    await ledgerIsConsistent(h);
   });
 
-  it('refuses what the catalog cannot honour before any credit moves', () => {
-    const outcome = h.core.generation.submit(intent({ options: { resolution: '8K' } }));
+  it('refuses what the catalog cannot honour before any credit moves', async () => {
+    const outcome = await h.core.generation.submit(intent({ options: { resolution: '8K' } }));
     expect(outcome).toEqual({ ok: false, refusal: { code: 'invalid_request', message: expect.stringMatching(/Resolution 8K is not available.*Allowed: 1K, 2K, 4K/) } });
-    expect(h.core.credits.account('cli:alice')).toBeUndefined();
+    expect(await h.core.credits.account('cli:alice')).toBeUndefined();
   });
 
-  it('refuses a job the account cannot afford, writing nothing', () => {
-    h.core.credits.set('cli:bob', 1, { actor: 'test' });
-    const outcome = h.core.generation.submit(intent({ accountKey: 'cli:bob', options: { count: 2 } }));
+  it('refuses a job the account cannot afford, writing nothing', async () => {
+    await h.core.credits.set('cli:bob', 1, { actor: 'test' });
+    const outcome = await h.core.generation.submit(intent({ accountKey: 'cli:bob', options: { count: 2 } }));
     expect(outcome).toEqual({
       ok: false,
       refusal: { code: 'insufficient_credits', balance: 1, cost: 2, message: 'Not enough credits: this costs 2 and you have 1.' },
     });
-    expect(h.core.jobs.history({ accountKey: 'cli:bob' })).toEqual([]);
-    expect(h.core.credits.account('cli:bob')).toMatchObject({ balance: 1, held: 0 });
+    expect(await h.core.jobs.history({ accountKey: 'cli:bob' })).toEqual([]);
+    expect(await h.core.credits.account('cli:bob')).toMatchObject({ balance: 1, held: 0 });
   });
 
   it('never makes a second job for the same idempotency key', async () => {
     const first = intent();
     const run = submitAndWait(h.core, first);
-    const again = h.core.generation.submit(first);
+    const again = await h.core.generation.submit(first);
     expect(again).toMatchObject({ ok: true, duplicate: true });
     await run;
-    const late = h.core.generation.submit(first);
+    const late = await h.core.generation.submit(first);
     expect(late).toMatchObject({ ok: true, duplicate: true, job: { status: 'succeeded' } });
-    expect(h.core.jobs.history({ accountKey: 'cli:alice' })).toHaveLength(1);
-    expect(h.core.credits.account('cli:alice')).toMatchObject({ balance: 49, held: 0 });
+    expect(await h.core.jobs.history({ accountKey: 'cli:alice' })).toHaveLength(1);
+    expect(await h.core.credits.account('cli:alice')).toMatchObject({ balance: 49, held: 0 });
   });
 
-  it('refuses attachments the platform declared as not images, or too large, with nothing held', () => {
-    const notImage = h.core.generation.submit(
+  it('refuses attachments the platform declared as not images, or too large, with nothing held', async () => {
+    const notImage = await h.core.generation.submit(
       intent({ references: [{ url: 'http://127.0.0.1:1/x.pdf', name: 'notes.pdf', declaredType: 'application/pdf' }] }),
     );
     expect(notImage).toEqual({ ok: false, refusal: { code: 'invalid_request', message: '"notes.pdf" is not an image (PNG, JPEG, WebP or GIF).' } });
-    const huge = h.core.generation.submit(
+    const huge = await h.core.generation.submit(
       intent({ references: [{ url: 'http://127.0.0.1:1/x.png', name: 'big.png', declaredType: 'image/png', declaredSize: 90_000_000 }] }),
     );
     expect(huge.ok).toBe(false);
     expect(huge).toMatchObject({ refusal: { message: '"big.png" is too large (85.8 MiB; 25 MiB at most).' } });
-    expect(h.core.credits.account('cli:alice')).toBeUndefined();
+    expect(await h.core.credits.account('cli:alice')).toBeUndefined();
   });
 });
 
@@ -137,7 +137,7 @@ describe('GenerationService against the fake nbpro server', () => {
     nbpro = await startNbproServer();
     files = await FileServer.start();
     // The file server stands in for an image host; the ops port or a database beside it stays refused.
-    h = startCore({ NBPRO_API_KEY: NBPRO_FAKE_KEY, NBPRO_BASE_URL: nbpro.url, PROVIDER_RETRIES: '2', FETCH_ALLOW_ORIGINS: files.origin });
+    h = await startCore({ NBPRO_API_KEY: NBPRO_FAKE_KEY, NBPRO_BASE_URL: nbpro.url, PROVIDER_RETRIES: '2', FETCH_ALLOW_ORIGINS: files.origin });
   });
   afterEach(async () => {
     await h.close();
@@ -156,7 +156,7 @@ describe('GenerationService against the fake nbpro server', () => {
     expect(nbpro.imageRequests).toHaveLength(3);
     expect(final.job).toMatchObject({ captured: 18, held: 0, status: 'succeeded', outputs: expect.any(Array) });
     expect(final.job.outputs).toHaveLength(3);
-    ledgerIsConsistent(h);
+    await ledgerIsConsistent(h);
   });
 
   it('uploads references as multipart files, re-encoded to the 2.5 MB limit', async () => {
@@ -190,7 +190,7 @@ describe('GenerationService against the fake nbpro server', () => {
     expect(images).toHaveLength(1);
     expect(final.job).toMatchObject({ cost: 8, captured: 4, held: 0 });
     expect(final.account).toMatchObject({ balance: 46, held: 0 });
-    ledgerIsConsistent(h);
+    await ledgerIsConsistent(h);
   });
 
   it('retries transient failures, then succeeds', async () => {
@@ -212,12 +212,12 @@ describe('GenerationService against the fake nbpro server', () => {
     });
     expect(nbpro.requests).toHaveLength(6);
     expect(final.job).toMatchObject({ status: 'failed', captured: 0, held: 0, errorCode: 'provider_unavailable' });
-    ledgerIsConsistent(h);
+    await ledgerIsConsistent(h);
   });
 
   it('does not retry a refused key, and never logs it', async () => {
     await h.close();
-    h = startCore({ NBPRO_API_KEY: 'sk-wrong-key-that-must-stay-secret', NBPRO_BASE_URL: nbpro.url });
+    h = await startCore({ NBPRO_API_KEY: 'sk-wrong-key-that-must-stay-secret', NBPRO_BASE_URL: nbpro.url });
     const { final } = await submitAndWait(h.core, intent());
     expect(final).toMatchObject({ type: 'failed', code: 'provider_auth', refunded: 4 });
     expect(nbpro.requests).toHaveLength(1);
@@ -230,7 +230,7 @@ describe('GenerationService against the fake nbpro server', () => {
     nbpro.setMode({ kind: 'brokenUrls' });
     const { final } = await submitAndWait(h.core, intent());
     expect(final).toMatchObject({ type: 'failed', refunded: 4 });
-    ledgerIsConsistent(h);
+    await ledgerIsConsistent(h);
   });
 
   it('fails and refunds a reference that turns out to be an HTML page', async () => {
@@ -243,9 +243,9 @@ describe('GenerationService against the fake nbpro server', () => {
     expect(nbpro.requests).toHaveLength(0);
   });
 
-  it('refuses more references than the plan allows', () => {
+  it('refuses more references than the plan allows', async () => {
     const refs = Array.from({ length: 9 }, (_, i) => ({ bytes: Buffer.alloc(1), name: `r${i}.png` }));
-    expect(h.core.generation.submit(intent({ references: refs }))).toEqual({
+    expect(await h.core.generation.submit(intent({ references: refs }))).toEqual({
       ok: false,
       refusal: { code: 'invalid_request', message: 'Too many reference images: 9 given, 8 allowed.' },
     });
@@ -257,7 +257,7 @@ describe('GenerationService against the fake nbapi server', () => {
   let h: Harness;
   beforeEach(async () => {
     nbapi = await startNbapiServer();
-    h = startCore({ NBAPI_API_KEY: NBAPI_FAKE_KEY, NBAPI_BASE_URL: nbapi.url });
+    h = await startCore({ NBAPI_API_KEY: NBAPI_FAKE_KEY, NBAPI_BASE_URL: nbapi.url });
   });
   afterEach(async () => {
     await h.close();

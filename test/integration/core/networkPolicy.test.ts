@@ -41,7 +41,7 @@ describe('references', () => {
   let h: Harness;
   beforeEach(async () => {
     nbpro = await startNbproServer();
-    h = startCore({ NBPRO_API_KEY: NBPRO_FAKE_KEY, NBPRO_BASE_URL: nbpro.url, PROVIDER_RETRIES: '0', FETCH_ALLOW_ORIGINS: images.origin });
+    h = await startCore({ NBPRO_API_KEY: NBPRO_FAKE_KEY, NBPRO_BASE_URL: nbpro.url, PROVIDER_RETRIES: '0', FETCH_ALLOW_ORIGINS: images.origin });
   });
   afterEach(async () => {
     await h.close();
@@ -54,12 +54,12 @@ describe('references', () => {
     expect(nbpro.requests[0]?.files).toHaveLength(1);
   });
 
-  it('refuses a reference on another local port at submit: nothing held, no job, no download, no provider call', () => {
-    const before = h.core.credits.account('cli:alice');
-    const outcome = h.core.generation.submit(intent({ references: [{ url: elsewhere.url('/a.png?token=s3cret'), name: 'a.png' }] }));
+  it('refuses a reference on another local port at submit: nothing held, no job, no download, no provider call', async () => {
+    const before = await h.core.credits.account('cli:alice');
+    const outcome = await h.core.generation.submit(intent({ references: [{ url: elsewhere.url('/a.png?token=s3cret'), name: 'a.png' }] }));
     expect(outcome).toEqual({ ok: false, refusal: { code: 'fetch_refused', message: PRIVATE } });
-    expect(h.core.credits.account('cli:alice')).toEqual(before);
-    expect(h.core.jobs.history({ accountKey: 'cli:alice' })).toEqual([]);
+    expect(await h.core.credits.account('cli:alice')).toEqual(before);
+    expect(await h.core.jobs.history({ accountKey: 'cli:alice' })).toEqual([]);
     expect(elsewhere.requests).toHaveLength(0);
     expect(nbpro.requests).toHaveLength(0);
   });
@@ -69,15 +69,15 @@ describe('references', () => {
     ['hex', 'http://0x7f.0.0.1:PORT/a.png'],
     ['IPv4-mapped IPv6', 'http://[::ffff:127.0.0.1]:PORT/a.png'],
     ['localhost', 'http://localhost:PORT/a.png'],
-  ])('refuses the %s spelling of loopback at submit', (_spelling, pattern) => {
+  ])('refuses the %s spelling of loopback at submit', async (_spelling, pattern) => {
     const url = pattern.replace('PORT', new URL(elsewhere.origin).port);
-    const outcome = h.core.generation.submit(intent({ references: [{ url, name: 'a.png' }] }));
+    const outcome = await h.core.generation.submit(intent({ references: [{ url, name: 'a.png' }] }));
     expect(outcome).toMatchObject({ ok: false, refusal: { code: 'fetch_refused', message: PRIVATE } });
     expect(elsewhere.requests).toHaveLength(0);
   });
 
-  it('exempts the allowed origin by exact scheme, host and port: localhost on its port is still refused', () => {
-    const outcome = h.core.generation.submit(intent({ references: [{ url: `http://localhost:${new URL(images.origin).port}/a.png`, name: 'a.png' }] }));
+  it('exempts the allowed origin by exact scheme, host and port: localhost on its port is still refused', async () => {
+    const outcome = await h.core.generation.submit(intent({ references: [{ url: `http://localhost:${new URL(images.origin).port}/a.png`, name: 'a.png' }] }));
     expect(outcome).toMatchObject({ ok: false, refusal: { code: 'fetch_refused' } });
     expect(images.requests).toHaveLength(0);
   });
@@ -85,8 +85,8 @@ describe('references', () => {
   it.each([
     ['user info', 'http://user:s3cret@images.example/a.png', 'The image link carries a user name or password, which the bot does not use.'],
     ['a file: URL', 'file:///etc/passwd', 'The image link is not an http(s) link.'],
-  ])('refuses %s at submit with a reason that does not quote the link', (_what, url, message) => {
-    const outcome = h.core.generation.submit(intent({ references: [{ url, name: 'a.png' }] }));
+  ])('refuses %s at submit with a reason that does not quote the link', async (_what, url, message) => {
+    const outcome = await h.core.generation.submit(intent({ references: [{ url, name: 'a.png' }] }));
     expect(outcome).toEqual({ ok: false, refusal: { code: 'fetch_refused', message } });
   });
 
@@ -94,12 +94,12 @@ describe('references', () => {
     images.redirect('/moved.png', elsewhere.url('/a.png?token=s3cret'));
     const { final } = await submitAndWait(h.core, intent({ references: [{ url: images.url('/moved.png'), name: 'a.png' }] }));
     expect(final).toMatchObject({ type: 'failed', code: 'fetch_refused', message: PRIVATE, refunded: 4 });
-    expect(h.core.credits.account('cli:alice')).toMatchObject({ held: 0, balance: 50 });
+    expect(await h.core.credits.account('cli:alice')).toMatchObject({ held: 0, balance: 50 });
     expect(images.requestsTo('/moved.png')).toHaveLength(1);
     expect(elsewhere.requests).toHaveLength(0);
     expect(nbpro.requests).toHaveLength(0);
     // Neither the told reason nor the stored one carries the link.
-    const [job] = h.core.jobs.history({ accountKey: 'cli:alice' });
+    const [job] = await h.core.jobs.history({ accountKey: 'cli:alice' });
     expect(job).toMatchObject({ errorCode: 'fetch_refused', errorMessage: PRIVATE });
   });
 
@@ -125,11 +125,11 @@ describe('provider results', () => {
   });
 
   it('downloads a result from an allowed origin, and refuses one on another local port', async () => {
-    h = startCore({ FETCH_ALLOW_ORIGINS: images.origin }, { provider: linking(images.url('/a.png')) });
+    h = await startCore({ FETCH_ALLOW_ORIGINS: images.origin }, { provider: linking(images.url('/a.png')) });
     expect((await submitAndWait(h.core, intent())).final.type).toBe('succeeded');
     await h.close();
 
-    h = startCore({ FETCH_ALLOW_ORIGINS: images.origin }, { provider: linking(elsewhere.url('/a.png')) });
+    h = await startCore({ FETCH_ALLOW_ORIGINS: images.origin }, { provider: linking(elsewhere.url('/a.png')) });
     const { final } = await submitAndWait(h.core, intent());
     // An unusable result is dropped (and logged with its code); with none left the job fails, refunded.
     expect(final).toMatchObject({ type: 'failed', refunded: 1 });
@@ -142,7 +142,7 @@ describe('the ops port beside the bot', () => {
   it('stays unreachable through an allowed image host’s redirect', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ni-ssrf-'));
     const config = parseConfig({ DATABASE_PATH: join(dir, 'app.db'), HTTP_PORT: '0', SHUTDOWN_GRACE_SECONDS: '0', FETCH_ALLOW_ORIGINS: images.origin });
-    const app = createApp(config, { logger: captureLogger().logger, adapters: () => [] });
+    const app = await createApp(config, { logger: captureLogger().logger, adapters: () => [] });
     try {
       await app.start();
       images.redirect('/to-ops', `http://127.0.0.1:${app.opsPort()}/metrics`);

@@ -46,11 +46,11 @@ describe('Discord result buttons', () => {
     expect((await fake.waitForCallback(press)).body).toEqual({ type: 5, data: { flags: 0 } });
     await resultOf(press);
     await running.app.core.generation.settled();
-    const [child] = running.app.core.jobs.history({ accountKey: `discord:${bob.id}` });
+    const [child] = await running.app.core.jobs.history({ accountKey: `discord:${bob.id}` });
     expect(child).toMatchObject({ kind: 'reroll', parentId: jobId, status: 'succeeded', captured: 4 });
     expect(child!.request.prompt).toBe('a lighthouse');
-    expect(credits().account(`discord:${bob.id}`)).toMatchObject({ balance: 46, held: 0 });
-    expect(credits().account(`discord:${fake.user('alice').id}`)).toMatchObject({ balance: 46 });
+    expect(await credits().account(`discord:${bob.id}`)).toMatchObject({ balance: 46, held: 0 });
+    expect(await credits().account(`discord:${fake.user('alice').id}`)).toMatchObject({ balance: 46 });
   });
 
   it('Upscale regenerates at the next resolution with the result image as reference', async () => {
@@ -64,7 +64,7 @@ describe('Discord result buttons', () => {
     const original = fake.fileBytes(message.attachments[0]!);
     const [a, b] = await Promise.all([sharp(original).raw().toBuffer(), sharp(call.files![0]!.bytes).raw().toBuffer()]);
     expect(b.equals(a)).toBe(true);
-    const [child] = running.app.core.jobs.history({ accountKey: `discord:${fake.user('carol').id}` });
+    const [child] = await running.app.core.jobs.history({ accountKey: `discord:${fake.user('carol').id}` });
     expect(child).toMatchObject({ kind: 'upscale', parentId: jobId, cost: 6 });
     expect(child!.request.resolution).toBe('2K');
   });
@@ -93,7 +93,7 @@ describe('Discord result buttons', () => {
     await resultOf(submit);
     await running.app.core.generation.settled();
     expect(nbpro.requests[before]!.files).toHaveLength(1);
-    const [child] = running.app.core.jobs.history({ accountKey: `discord:${erin.id}` });
+    const [child] = await running.app.core.jobs.history({ accountKey: `discord:${erin.id}` });
     expect(child).toMatchObject({ kind: 'edit', parentId: jobId, status: 'succeeded' });
     expect(child!.request.prompt).toBe('in winter');
   });
@@ -105,7 +105,7 @@ describe('Discord result buttons', () => {
     const press = fake.button(message, `ni:reroll:${jobId}`, { user: fake.user('gina') });
     await resultOf(press);
     await running.app.core.generation.settled();
-    const [child] = running.app.core.jobs.history({ accountKey: `discord:${fake.user('gina').id}` });
+    const [child] = await running.app.core.jobs.history({ accountKey: `discord:${fake.user('gina').id}` });
     expect(child).toMatchObject({ kind: 'reroll', parentId: jobId, status: 'succeeded' });
   });
 

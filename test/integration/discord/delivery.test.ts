@@ -55,10 +55,10 @@ describe('Discord: charged only for what Discord took', () => {
       expect(refused.status).toBe(status);
       expect(flags(told) & EPHEMERAL).toBe(EPHEMERAL);
       expect(content(told)).toBe('The image could not be posted here, so nothing was charged for it. Your 4 credits were returned.');
-      expect(running.app.core.credits.account(`discord:${user.id}`)).toMatchObject({ balance: 50, held: 0 });
-      const [job] = running.app.core.jobs.history({ accountKey: `discord:${user.id}` });
+      expect(await running.app.core.credits.account(`discord:${user.id}`)).toMatchObject({ balance: 50, held: 0 });
+      const [job] = await running.app.core.jobs.history({ accountKey: `discord:${user.id}` });
       expect(job).toMatchObject({ status: 'failed', errorCode: 'undelivered', captured: 0, held: 0 });
-      expect(running.app.core.admin.check()).toMatchObject({ integrity: 'ok', invariant: [], jobs: [] });
+      expect(await running.app.core.admin.check()).toMatchObject({ integrity: 'ok', invariant: [], jobs: [] });
       // The images left the spool with the job.
       expect(readdirSync(join(dir.path, 'spool'))).toEqual([]);
     } finally {
@@ -85,7 +85,7 @@ describe('Discord: charged only for what Discord took', () => {
       await running.app.core.generation.settled();
       expect(content(dm)).toContain('could not be posted here, so nothing was charged');
       expect(fake.requests.filter((r) => r.route.includes(i.token) && r.files.length > 0).every((r) => r.status !== 200)).toBe(true);
-      expect(running.app.core.credits.account(`discord:${user.id}`)).toMatchObject({ balance: 50, held: 0 });
+      expect(await running.app.core.credits.account(`discord:${user.id}`)).toMatchObject({ balance: 50, held: 0 });
     } finally {
       fake.refuseUploads(undefined);
       await running.stop();
@@ -108,10 +108,10 @@ describe('Discord: charged only for what Discord took', () => {
       );
       expect(posted.status).toBe(200);
       expect(content(posted)).toContain('the bot restarted while posting it');
-      const [job] = second.app.core.jobs.history({ accountKey: `discord:${user.id}` });
+      const [job] = await second.app.core.jobs.history({ accountKey: `discord:${user.id}` });
       expect(job).toMatchObject({ status: 'succeeded', captured: 4, held: 0 });
-      expect(second.app.core.credits.account(`discord:${user.id}`)).toMatchObject({ balance: 46, held: 0 });
-      expect(second.app.core.admin.check()).toMatchObject({ integrity: 'ok', invariant: [], jobs: [] });
+      expect(await second.app.core.credits.account(`discord:${user.id}`)).toMatchObject({ balance: 46, held: 0 });
+      expect(await second.app.core.admin.check()).toMatchObject({ integrity: 'ok', invariant: [], jobs: [] });
       expect(readdirSync(join(dir.path, 'spool'))).toEqual([]);
     } finally {
       await second.stop();
@@ -131,8 +131,8 @@ describe('Discord: charged only for what Discord took', () => {
         'the notice',
       );
       expect(content(told)).toBe(`<@${user.id}> Your image “a bridge” was made, but it could not be posted here, so nothing was charged for it. Your 4 credits were returned.`);
-      expect(second.app.core.credits.account(`discord:${user.id}`)).toMatchObject({ balance: 50, held: 0 });
-      expect(second.app.core.admin.check()).toMatchObject({ integrity: 'ok', invariant: [], jobs: [] });
+      expect(await second.app.core.credits.account(`discord:${user.id}`)).toMatchObject({ balance: 50, held: 0 });
+      expect(await second.app.core.admin.check()).toMatchObject({ integrity: 'ok', invariant: [], jobs: [] });
     } finally {
       fake.refuseUploads(undefined);
       await second.stop();

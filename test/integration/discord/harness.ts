@@ -66,7 +66,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', secrets: secretsOf(config), destination: { write: (line: string) => void logs.push(line) } });
   const clock = new ManualClock();
-  const app = createApp(config, {
+  const app = await createApp(config, {
     logger,
     ...(options.provider ? { provider: options.provider } : {}),
     adapters: (core, log) => [new DiscordAdapter({ config: config.discord!, core, logger: log, clock })],

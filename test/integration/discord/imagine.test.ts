@@ -74,9 +74,9 @@ describe('Discord /imagine and /edit through the real client', () => {
     expect(fake.original(i)!.attachments).toHaveLength(1);
 
     expect(nbpro.requests.length - before).toBe(1);
-    const account = core().credits.account(`discord:${alice.id}`)!;
+    const account = (await core().credits.account(`discord:${alice.id}`))!;
     expect(account).toMatchObject({ balance: 46, held: 0 });
-    const [job] = core().jobs.history({ accountKey: `discord:${alice.id}` });
+    const [job] = await core().jobs.history({ accountKey: `discord:${alice.id}` });
     expect(job).toMatchObject({ status: 'succeeded', kind: 'imagine', captured: 4, idempotencyKey: `discord:${i.id}` });
     expect(job!.destination).toMatchObject({ channelId: fake.channelId, userId: alice.id, interactionId: i.id });
   });
@@ -95,7 +95,7 @@ describe('Discord /imagine and /edit through the real client', () => {
     const sent = await sharp(call.files![0]!.bytes).raw().toBuffer({ resolveWithObject: true });
     expect([sent.info.width, sent.info.height]).toEqual([40, 30]);
     expect([...sent.data.subarray(0, 3)]).toEqual([255, 0, 0]);
-    const [job] = core().jobs.history({ accountKey: `discord:${bob.id}` });
+    const [job] = await core().jobs.history({ accountKey: `discord:${bob.id}` });
     expect(job).toMatchObject({ kind: 'edit', status: 'succeeded' });
     expect(job!.request.references[0]!.url).toBe(image.url);
   });
@@ -110,8 +110,8 @@ describe('Discord /imagine and /edit through the real client', () => {
     expect(body(ack).data!.flags).toBe(EPHEMERAL);
     expect(body(ack).data!.content).toMatch(/not an image/);
     expect(nbpro.requests.length).toBe(before);
-    expect(core().credits.account(`discord:${carol.id}`)).toBeUndefined();
-    expect(core().jobs.history({ accountKey: `discord:${carol.id}` })).toEqual([]);
+    expect(await core().credits.account(`discord:${carol.id}`)).toBeUndefined();
+    expect(await core().jobs.history({ accountKey: `discord:${carol.id}` })).toEqual([]);
   });
 
   it('refuses an attachment stored outside Discord privately, before any acknowledgement, without fetching it', async () => {
@@ -127,7 +127,7 @@ describe('Discord /imagine and /edit through the real client', () => {
       expect(body(ack).data).toMatchObject({ flags: EPHEMERAL, content: FOREIGN_REFERENCE_TEXT.foreign_reference });
       expect(elsewhere.requests).toHaveLength(0);
       expect(nbpro.requests.length).toBe(before);
-      expect(core().jobs.history({ accountKey: `discord:${erin.id}` })).toEqual([]);
+      expect(await core().jobs.history({ accountKey: `discord:${erin.id}` })).toEqual([]);
     } finally {
       await elsewhere.close();
     }
@@ -145,14 +145,14 @@ describe('Discord /imagine and /edit through the real client', () => {
     expect(body(followUp).content).toMatch(/not an image.*returned/s);
     expect(fake.original(i)).toBeUndefined();
     expect(nbpro.requests.length).toBe(before);
-    expect(core().credits.account(`discord:${dave.id}`)).toMatchObject({ balance: 50, held: 0 });
+    expect(await core().credits.account(`discord:${dave.id}`)).toMatchObject({ balance: 50, held: 0 });
   });
 
   it('not enough credits: a private answer with balance and cost, no provider call, no ledger change', async () => {
     const erin = fake.user('erin');
     const key = `discord:${erin.id}`;
-    core().credits.set(key, 5, { actor: 'test' });
-    const ledgerBefore = core().credits.recentLedger(key, 100);
+    await core().credits.set(key, 5, { actor: 'test' });
+    const ledgerBefore = await core().credits.recentLedger(key, 100);
     const before = nbpro.requests.length;
     const i = fake.slashCommand('imagine', { prompt: 'two big ones', resolution: '2K' }, { user: erin });
     const ack = await fake.waitForCallback(i);
@@ -160,8 +160,8 @@ describe('Discord /imagine and /edit through the real client', () => {
     expect(body(ack).data!.flags).toBe(EPHEMERAL);
     expect(body(ack).data!.content).toBe('Not enough credits: this costs 6 and you have 5.');
     expect(nbpro.requests.length).toBe(before);
-    expect(core().credits.recentLedger(key, 100)).toEqual(ledgerBefore);
-    expect(core().credits.account(key)).toMatchObject({ balance: 5, held: 0 });
+    expect(await core().credits.recentLedger(key, 100)).toEqual(ledgerBefore);
+    expect(await core().credits.account(key)).toMatchObject({ balance: 5, held: 0 });
   });
 
   it('a provider failure refunds the hold and says so, privately', async () => {
@@ -173,8 +173,8 @@ describe('Discord /imagine and /edit through the real client', () => {
     expect(body(followUp).flags).toBe(EPHEMERAL);
     expect(body(followUp).content).toMatch(/image service.*4 credits were returned/s);
     const key = `discord:${frank.id}`;
-    expect(core().credits.account(key)).toMatchObject({ balance: 50, held: 0 });
-    const kinds = core().credits.recentLedger(key, 10).map((e) => e.kind);
+    expect(await core().credits.account(key)).toMatchObject({ balance: 50, held: 0 });
+    const kinds = (await core().credits.recentLedger(key, 10)).map((e) => e.kind);
     expect(kinds).toEqual(['release', 'hold', 'starting']);
   });
 
@@ -187,6 +187,6 @@ describe('Discord /imagine and /edit through the real client', () => {
     expect(body(ack).data!.flags).toBe(EPHEMERAL);
     expect(body(ack).data!.content).toMatch(/^Aspect ratio 5:4 is not available on nano-banana-2\. Allowed: .*16:9/);
     expect(nbpro.requests.length).toBe(before);
-    expect(core().credits.account(`discord:${hank.id}`)).toBeUndefined();
+    expect(await core().credits.account(`discord:${hank.id}`)).toBeUndefined();
   });
 });

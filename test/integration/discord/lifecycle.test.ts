@@ -87,7 +87,7 @@ describe('Discord job life: progress, late delivery, restarts (offline renderer 
       const refused = track(fake.slashCommand('imagine', { prompt: 'three' }, { user: q3 }));
       const ack = await fake.waitForCallback(refused);
       expect(ack.body).toMatchObject({ type: 4, data: { flags: EPHEMERAL, content: expect.stringMatching(/busy/) as unknown } });
-      expect(running.app.core.credits.account(`discord:${q3.id}`)).toBeUndefined();
+      expect(await running.app.core.credits.account(`discord:${q3.id}`)).toBeUndefined();
       provider.release();
       provider.release();
       await fake.waitForRequest((r) => r.route.includes(waiting.token) && r.files.length > 0, 'the queued job’s result');
@@ -124,7 +124,7 @@ describe('Discord job life: progress, late delivery, restarts (offline renderer 
     const key = `discord:${dave.id}`;
     track(fake.slashCommand('imagine', { prompt: 'never finished' }, { user: dave }));
     await stuck.waitForCalls(1);
-    expect(dead.app.core.credits.account(key)).toMatchObject({ balance: 49, held: 1 });
+    expect(await dead.app.core.credits.account(key)).toMatchObject({ balance: 49, held: 1 });
     // The old process dies: its bot is gone and its job never settles.
     await dead.app.adapters[0]!.stop();
 
@@ -137,9 +137,9 @@ describe('Discord job life: progress, late delivery, restarts (offline renderer 
       expect(content(notice)).toMatch(new RegExp(`^<@${dave.id}> .*“never finished”.*1 credit was returned`));
       expect((notice.body as { allowed_mentions: { users: string[] } }).allowed_mentions.users).toEqual([dave.id]);
       const credits = fresh.app.core.credits;
-      expect(credits.account(key)).toMatchObject({ balance: 50, held: 0 });
-      expect(fresh.app.core.jobs.history({ accountKey: key })[0]).toMatchObject({ status: 'interrupted', errorCode: 'interrupted' });
-      expect(credits.recentLedger(key, 10).map((e) => e.kind)).toEqual(['release', 'hold', 'starting']);
+      expect(await credits.account(key)).toMatchObject({ balance: 50, held: 0 });
+      expect((await fresh.app.core.jobs.history({ accountKey: key }))[0]).toMatchObject({ status: 'interrupted', errorCode: 'interrupted' });
+      expect((await credits.recentLedger(key, 10)).map((e) => e.kind)).toEqual(['release', 'hold', 'starting']);
     } finally {
       await fresh.stop();
       await dead.stop();
@@ -180,7 +180,7 @@ describe('Discord job life: progress, late delivery, restarts (offline renderer 
       expect((await reply(fake.slashCommand('history', {}, { user: frank }))).data.content).toMatch(/imagine · succeeded · 1 credit · “a red kite”/);
       expect((await reply(fake.slashCommand('credits', {}, { user: frank }))).data.content).toMatch(/^\*\*Balance:\*\* 49 credits[\s\S]*−1 credit spent/);
 
-      const ledger = credits.recentLedger(key, 100);
+      const ledger = await credits.recentLedger(key, 100);
       for (const [subcommand, options] of [
         ['grant', { user: frank, amount: 1000 }],
         ['set', { user: frank, amount: 1000 }],
@@ -189,21 +189,21 @@ describe('Discord job life: progress, late delivery, restarts (offline renderer 
         const refused = await reply(fake.slashCommand('admin', options, { subcommand, user: frank }));
         expect(refused).toMatchObject({ type: 4, data: { flags: EPHEMERAL, content: 'Only the bot’s admins can use /admin.' } });
       }
-      expect(credits.recentLedger(key, 100)).toEqual(ledger);
+      expect(await credits.recentLedger(key, 100)).toEqual(ledger);
 
       const root = fake.user('root');
       const granted = await reply(fake.slashCommand('admin', { user: frank, amount: 10, reason: 'contest' }, { subcommand: 'grant', user: root }));
       expect(granted.data.content).toBe(`Granted 10 credits. <@${frank.id}> has 59 credits.`);
-      expect(credits.recentLedger(key, 1)[0]).toMatchObject({ kind: 'grant', delta: 10, actor: `discord:${root.id}`, reason: 'contest' });
+      expect((await credits.recentLedger(key, 1))[0]).toMatchObject({ kind: 'grant', delta: 10, actor: `discord:${root.id}`, reason: 'contest' });
       const set = await reply(fake.slashCommand('admin', { user: frank, amount: 5 }, { subcommand: 'set', user: root }));
       expect(set.data.content).toBe(`Balance set. <@${frank.id}> has 5 credits.`);
       // A 20-digit amount (past the command's max_value, sent anyway) is too large, not too small.
-      const before = credits.recentLedger(key, 100);
+      const before = await credits.recentLedger(key, 100);
       for (const subcommand of ['grant', 'set'] as const) {
         const huge = await reply(fake.slashCommand('admin', { user: frank, amount: Number('12345678901234567890') }, { subcommand, user: root }));
         expect(huge).toMatchObject({ type: 4, data: { flags: EPHEMERAL, content: expect.stringMatching(/is too large: at most 1,000,000,000,000 credits\.$/) } });
       }
-      expect(credits.recentLedger(key, 100)).toEqual(before);
+      expect(await credits.recentLedger(key, 100)).toEqual(before);
     } finally {
       await running.stop();
     }

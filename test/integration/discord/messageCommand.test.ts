@@ -75,7 +75,7 @@ describe('Discord message command "Edit image"', () => {
     expect((fake.original(submit)!.flags ?? 0) & EPHEMERAL).toBe(EPHEMERAL);
 
     await running.app.core.generation.settled();
-    const [job] = running.app.core.jobs.history({ accountKey: `discord:${alice.id}` });
+    const [job] = await running.app.core.jobs.history({ accountKey: `discord:${alice.id}` });
     expect(job).toMatchObject({ kind: 'edit', status: 'succeeded' });
     expect(job!.destination).toMatchObject({ replyToMessageId: target.id });
   });

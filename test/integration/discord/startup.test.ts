@@ -96,7 +96,7 @@ describe('Discord start-up and command registration', () => {
       DISCORD_API_URL: other.apiUrl,
       DATABASE_PATH: `${dir.path}/cli.db`,
     });
-    const core = createCore(config, { logger: createLogger({ level: 'silent' }) });
+    const core = await createCore(config, { logger: createLogger({ level: 'silent' }) });
     const out: string[] = [];
     const io = { out: (t: string) => void out.push(t), err: (t: string) => void out.push(`ERR ${t}`) };
     try {
@@ -107,7 +107,7 @@ describe('Discord start-up and command registration', () => {
       expect(other.requests.some((r) => r.route === '/gateway/bot')).toBe(false);
       expect(other.identifies).toEqual([]);
     } finally {
-      core.close();
+      await core.close();
       await other.close();
     }
   });
@@ -119,13 +119,13 @@ describe('Discord start-up and command registration', () => {
       DISCORD_API_URL: fake.apiUrl,
       DATABASE_PATH: `${dir.path}/cli2.db`,
     });
-    const core = createCore(config, { logger: createLogger({ level: 'silent' }) });
+    const core = await createCore(config, { logger: createLogger({ level: 'silent' }) });
     try {
       const failure = discordCommand(core, ['register'], { out: () => undefined, err: () => undefined });
       await expect(failure).rejects.toMatchObject({ code: 'discord_register_failed' });
       await expect(failure).rejects.not.toThrow(/not-the-right-token/);
     } finally {
-      core.close();
+      await core.close();
     }
   });
 });

@@ -47,7 +47,7 @@ describe('ops server', () => {
     dir = mkdtempSync(join(tmpdir(), 'ni-ops-'));
     const adapter = switchable();
     const config = parseConfig({ DATABASE_PATH: join(dir, 'ops.db'), HTTP_PORT: '0', SHUTDOWN_GRACE_SECONDS: '0' });
-    app = createApp(config, { logger: captureLogger().logger, adapters: () => [adapter] });
+    app = await createApp(config, { logger: captureLogger().logger, adapters: () => [adapter] });
     await app.start();
     const base = `http://127.0.0.1:${app.opsPort()}`;
     const get = async (path: string) => {
@@ -60,11 +60,15 @@ describe('ops server', () => {
     adapter.connected = true;
     expect(await get('/readyz')).toMatchObject({ status: 200 });
 
-    await new Promise<void>((resolve) => {
-      app!.core.generation.submit(intent({ options: { count: 2 } }), (e) => {
-        if (e.type === 'ready') e.delivery.confirm(e.images.length);
-        if (e.type === 'succeeded') resolve();
-      });
+    await new Promise<void>((resolve, reject) => {
+      app!.core.generation
+        .submit(intent({ options: { count: 2 } }), (e) => {
+          if (e.type === 'ready') e.delivery.confirm(e.images.length);
+          if (e.type === 'succeeded') resolve();
+        })
+        .then((outcome) => {
+          if (!outcome.ok) reject(new Error(outcome.refusal.code));
+        }, reject);
     });
     const metrics = await get('/metrics');
     expect(metrics.status).toBe(200);
@@ -82,7 +86,7 @@ describe('ops server', () => {
   it('listens on 127.0.0.1 unless HTTP_HOST says otherwise', async () => {
     dir = mkdtempSync(join(tmpdir(), 'ni-ops-'));
     const log = captureLogger([], 'info');
-    app = createApp(parseConfig({ DATABASE_PATH: join(dir, 'ops.db'), HTTP_PORT: '0', SHUTDOWN_GRACE_SECONDS: '0' }), { logger: log.logger });
+    app = await createApp(parseConfig({ DATABASE_PATH: join(dir, 'ops.db'), HTTP_PORT: '0', SHUTDOWN_GRACE_SECONDS: '0' }), { logger: log.logger });
     await app.start();
     const listening = log.lines.map((l) => JSON.parse(l) as { msg: string; host?: string; port?: number }).find((l) => l.msg === 'ops server listening');
     expect(listening).toMatchObject({ host: '127.0.0.1', port: app.opsPort() });
@@ -104,7 +108,7 @@ describe('ops server', () => {
     const config = parseConfig({ DATABASE_PATH: join(dir, 'ops.db'), HTTP_PORT: '0', SHUTDOWN_GRACE_SECONDS: '0', METRICS_TOKEN: token });
     expect(secretsOf(config)).toContain(token);
     const log = captureLogger(secretsOf(config), 'trace');
-    app = createApp(config, { logger: log.logger });
+    app = await createApp(config, { logger: log.logger });
     await app.start();
     const get = async (path: string, authorization?: string) => {
       const res = await request(`http://127.0.0.1:${app!.opsPort()}${path}`, authorization === undefined ? {} : { headers: { authorization } });

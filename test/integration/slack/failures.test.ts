@@ -47,7 +47,7 @@ describe('Slack failures', () => {
     const pdf = h.fake.addFile({ name: 'notes.pdf', bytes: Buffer.from('%PDF-1.7'), mimetype: 'application/pdf', user: ALICE });
     const answer = await submitGenerateModal([h.fake.filePayload(pdf)]);
     expect(answer.body).toMatchObject({ response_action: 'errors', errors: { prompt: expect.stringContaining('is not an image') as string } });
-    expect(h.jobs()).toHaveLength(0);
+    expect(await h.jobs()).toHaveLength(0);
     expect(h.fake.state.downloads).toHaveLength(0);
   });
 
@@ -58,7 +58,7 @@ describe('Slack failures', () => {
       const forged = { ...h.fake.filePayload(image), url_private: elsewhere.url('/cat.png'), url_private_download: elsewhere.url('/cat.png') };
       const answer = await submitGenerateModal([forged]);
       expect(answer.body).toMatchObject({ response_action: 'errors', errors: { references: FOREIGN_REFERENCE_TEXT.foreign_file } });
-      expect(h.jobs()).toHaveLength(0);
+      expect(await h.jobs()).toHaveLength(0);
       expect(elsewhere.requests).toHaveLength(0);
     } finally {
       await elsewhere.close();
@@ -74,7 +74,7 @@ describe('Slack failures', () => {
     const told = await h.ephemeral(ALICE, 'could not be made');
     expect(String(told.args.text)).toContain('not an image');
     expect(told.args).toMatchObject({ channel: GENERAL, thread_ts: messageTs });
-    expect(h.account(ALICE)).toMatchObject({ balance: STARTING_CREDITS, held: 0 });
+    expect(await h.account(ALICE)).toMatchObject({ balance: STARTING_CREDITS, held: 0 });
     expect(h.nbpro.requests).toHaveLength(0);
   });
 
@@ -136,7 +136,7 @@ describe('Slack failures', () => {
       const ack = await h.imagine(text);
       expect(JSON.stringify(ack.body)).toContain('Usage: `/imagine');
     }
-    expect(h.jobs()).toHaveLength(0);
+    expect(await h.jobs()).toHaveLength(0);
   });
 
   it.each(['file_upload_size_exceeded', 'fatal_error'])(
@@ -149,9 +149,9 @@ describe('Slack failures', () => {
         ':x: Your image “a koi pond at dawn” was made, but it could not be posted here, so nothing was charged for it. Your 4 credits were returned.',
       );
       await h.app.core.generation.settled();
-      expect(h.account(ALICE)).toMatchObject({ balance: STARTING_CREDITS, held: 0 });
-      expect(h.jobs(ALICE)).toMatchObject([{ status: 'failed', errorCode: 'undelivered', captured: 0 }]);
-      expect(h.app.core.admin.check()).toMatchObject({ integrity: 'ok', invariant: [], jobs: [] });
+      expect(await h.account(ALICE)).toMatchObject({ balance: STARTING_CREDITS, held: 0 });
+      expect(await h.jobs(ALICE)).toMatchObject([{ status: 'failed', errorCode: 'undelivered', captured: 0 }]);
+      expect(await h.app.core.admin.check()).toMatchObject({ integrity: 'ok', invariant: [], jobs: [] });
     },
   );
 });

@@ -53,8 +53,8 @@ export interface Harness {
   result(index?: number): Promise<PostedResult>;
   /** The ephemeral text Slack received for `user` containing `fragment`. */
   ephemeral(user: string, fragment: string): Promise<ApiCall>;
-  jobs(accountUser?: string): Job[];
-  account(user: string): { balance: number; held: number } | undefined;
+  jobs(accountUser?: string): Promise<Job[]>;
+  account(user: string): Promise<{ balance: number; held: number } | undefined>;
   /** Stops the app (and closes the fakes unless they were passed in). */
   close(): Promise<void>;
 }
@@ -102,7 +102,7 @@ export async function startHarness(mode: Mode, o: HarnessOptions = {}): Promise<
   const logs: string[] = [];
   const logger = createLogger({ level: 'trace', secrets: secretsOf(config), destination: { write: (line: string) => void logs.push(line) } });
   let adapter: SlackAdapter | undefined;
-  const app = createApp(config, {
+  const app = await createApp(config, {
     logger,
     adapters: (core, log) => [
       (adapter = new SlackAdapter({ config: config.slack!, core, logger: log, retry: slackRetryPolicies.none, apiTimeoutMs: 5000, httpHost: '127.0.0.1' })),

@@ -20,7 +20,7 @@ describe('Slack app in HTTP mode', () => {
       expect(early.status).toBe(401);
       const garbled = await h.fake.deliver('command', payload, { sign: { signature: 'v0=deadbeef' } });
       expect(garbled.status).toBe(401);
-      expect(h.jobs()).toHaveLength(0);
+      expect(await h.jobs()).toHaveLength(0);
       expect(h.nbpro.requests).toHaveLength(0);
 
       const genuine = await h.fake.deliver('command', payload);
@@ -49,7 +49,7 @@ describe('Slack HTTP mode against hostile bodies', () => {
       // Unsigned junk is still refused as unsigned.
       const unsigned = await sendSigned(url, 'null', json, { secret: 'not-the-signing-secret' });
       expect(unsigned.status).toBe(401);
-      expect(h.jobs()).toHaveLength(0);
+      expect(await h.jobs()).toHaveLength(0);
       const wrongMethod = await fetch(url);
       await wrongMethod.arrayBuffer();
       expect(wrongMethod.status).toBe(404);

@@ -46,8 +46,8 @@ export function slackScenarios(mode: Mode): void {
       expect(file?.channels).toEqual([GENERAL]);
       expect((h.nbpro.requests[0]?.json as { aspectRatio?: string }).aspectRatio).toBe('16:9');
 
-      expect(h.account(ALICE)).toMatchObject({ balance: STARTING_CREDITS - COST_1K, held: 0 });
-      expect(h.jobs(ALICE)).toMatchObject([{ kind: 'imagine', status: 'succeeded', platform: 'slack' }]);
+      expect(await h.account(ALICE)).toMatchObject({ balance: STARTING_CREDITS - COST_1K, held: 0 });
+      expect(await h.jobs(ALICE)).toMatchObject([{ kind: 'imagine', status: 'succeeded', platform: 'slack' }]);
       const all = h.logs.join('');
       for (const secret of Object.values(h.fake.tokens)) expect(all).not.toContain(secret);
       // The logger runs at trace, where Bolt and Socket Mode log whole payloads: a response_url is a
@@ -96,7 +96,7 @@ export function slackScenarios(mode: Mode): void {
       );
       expect(h.fake.state.downloads.every((d) => d.authorized)).toBe(true);
       expect(h.nbpro.requests[0]?.files).toHaveLength(2);
-      expect(h.jobs(ALICE)).toMatchObject([{ kind: 'edit', status: 'succeeded' }]);
+      expect(await h.jobs(ALICE)).toMatchObject([{ kind: 'edit', status: 'succeeded' }]);
     });
 
     it('Generate image: global shortcut → modal with a file_input → result in the chosen channel', async () => {
@@ -129,7 +129,7 @@ export function slackScenarios(mode: Mode): void {
       expect(h.nbpro.requests).toHaveLength(2);
       expect(h.nbpro.requests.every((r) => r.files?.length === 1)).toBe(true);
       expect(h.fake.state.downloads).toContainEqual({ fileId: reference.id, authorized: true });
-      expect(h.account(ALICE)).toMatchObject({ balance: STARTING_CREDITS - 2 * COST_1K });
+      expect(await h.account(ALICE)).toMatchObject({ balance: STARTING_CREDITS - 2 * COST_1K });
     });
 
     it('Reroll makes a child job charged to whoever clicked, posted where the parent was', async () => {
@@ -143,10 +143,10 @@ export function slackScenarios(mode: Mode): void {
       await h.ephemeral(BOB, 'Queued');
       const second = await h.result(1);
       expect(second.channel).toBe(GENERAL);
-      const [parent] = h.jobs(ALICE);
-      expect(h.jobs(BOB)).toMatchObject([{ kind: 'reroll', parentId: parent!.id, status: 'succeeded', captured: COST_1K }]);
-      expect(h.account(BOB)).toMatchObject({ balance: STARTING_CREDITS - COST_1K });
-      expect(h.account(ALICE)).toMatchObject({ balance: STARTING_CREDITS - COST_1K });
+      const [parent] = await h.jobs(ALICE);
+      expect(await h.jobs(BOB)).toMatchObject([{ kind: 'reroll', parentId: parent!.id, status: 'succeeded', captured: COST_1K }]);
+      expect(await h.account(BOB)).toMatchObject({ balance: STARTING_CREDITS - COST_1K });
+      expect(await h.account(ALICE)).toMatchObject({ balance: STARTING_CREDITS - COST_1K });
     });
 
     it('Delete is refused to a stranger and done for an admin', async () => {
@@ -191,11 +191,11 @@ export function slackScenarios(mode: Mode): void {
     });
 
     it('not enough credits is a short ephemeral answer and moves nothing', async () => {
-      h.app.core.credits.set(`slack:T0FAKE:${ALICE}`, 3, { actor: 'test' });
+      await h.app.core.credits.set(`slack:T0FAKE:${ALICE}`, 3, { actor: 'test' });
       const ack = await h.imagine('an expensive castle');
       expect(ackText(ack.body)).toContain(`Not enough credits: this costs ${COST_1K} and you have 3.`);
-      expect(h.jobs(ALICE)).toHaveLength(0);
-      expect(h.account(ALICE)).toMatchObject({ balance: 3, held: 0 });
+      expect(await h.jobs(ALICE)).toHaveLength(0);
+      expect(await h.account(ALICE)).toMatchObject({ balance: 3, held: 0 });
       expect(h.nbpro.requests).toHaveLength(0);
     });
 
@@ -204,8 +204,8 @@ export function slackScenarios(mode: Mode): void {
       await h.imagine('a doomed drawing');
       const told = await h.ephemeral(ALICE, 'could not be made');
       expect(String(told.args.text)).toContain(`Your ${COST_1K} credits were returned (balance ${STARTING_CREDITS})`);
-      expect(h.account(ALICE)).toMatchObject({ balance: STARTING_CREDITS, held: 0 });
-      expect(h.jobs(ALICE)).toMatchObject([{ status: 'failed' }]);
+      expect(await h.account(ALICE)).toMatchObject({ balance: STARTING_CREDITS, held: 0 });
+      expect(await h.jobs(ALICE)).toMatchObject([{ status: 'failed' }]);
       expect(h.fake.callsTo('files.getUploadURLExternal')).toHaveLength(0);
     });
 
@@ -216,9 +216,9 @@ export function slackScenarios(mode: Mode): void {
       expect(ackText(first.body)).toContain('Queued');
       expect(ackText(again.body)).toContain('already received');
       await h.result();
-      expect(h.jobs(ALICE)).toHaveLength(1);
+      expect(await h.jobs(ALICE)).toHaveLength(1);
       expect(h.nbpro.requests).toHaveLength(1);
-      expect(h.account(ALICE)).toMatchObject({ balance: STARTING_CREDITS - COST_1K });
+      expect(await h.account(ALICE)).toMatchObject({ balance: STARTING_CREDITS - COST_1K });
     });
 
     it('unknown /imagine flags or values get the usage message', async () => {
@@ -231,18 +231,18 @@ export function slackScenarios(mode: Mode): void {
       expect(ackText(badRatio.body)).toContain('Usage: `/imagine');
       const badCount = await h.imagine('a cat --n 9');
       expect(ackText(badCount.body)).toContain('Count must be a whole number from 1 to 4.');
-      expect(h.jobs()).toHaveLength(0);
+      expect(await h.jobs()).toHaveLength(0);
       // The core accepts what it would accept on any surface: `2k` is 2K.
       const lowerCase = await h.imagine('a cat --res 2k');
       expect(ackText(lowerCase.body)).toContain('Queued');
-      expect(h.jobs()).toMatchObject([{ request: { resolution: '2K' } }]);
+      expect(await h.jobs()).toMatchObject([{ request: { resolution: '2K' } }]);
     });
 
     it('the bot not being in the channel gets a message saying how to invite it', async () => {
       const channel = h.fake.addChannel({ id: 'C0NOBOT', name: 'random', isMember: false });
       const ack = await h.imagine('a lonely robot', { channel: 'C0NOBOT' });
       expect(ackText(ack.body)).toContain('/invite @nano-imagine');
-      expect(h.jobs()).toHaveLength(0);
+      expect(await h.jobs()).toHaveLength(0);
       channel.isMember = true; // invited: the next try works at once
       expect(ackText((await h.imagine('a lonely robot', { channel: 'C0NOBOT' })).body)).toContain('Queued');
       await h.result();

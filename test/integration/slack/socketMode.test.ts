@@ -41,8 +41,8 @@ describe('Slack app in Socket Mode', () => {
       try {
         const told = await restarted.ephemeral(ALICE, 'The bot restarted before your image');
         expect(String(told.args.text)).toContain(`The bot restarted before your image “a stranded job” was finished. Your ${COST_1K} credits were returned.`);
-        expect(restarted.account(ALICE)).toMatchObject({ balance: STARTING_CREDITS, held: 0 });
-        expect(restarted.jobs(ALICE)).toMatchObject([{ status: 'interrupted' }]);
+        expect(await restarted.account(ALICE)).toMatchObject({ balance: STARTING_CREDITS, held: 0 });
+        expect(await restarted.jobs(ALICE)).toMatchObject([{ status: 'interrupted' }]);
       } finally {
         await restarted.close();
       }
@@ -67,8 +67,8 @@ describe('Slack app in Socket Mode', () => {
           after.fake.payloads.blockAction({ user: ALICE, message: { channel: result.channel, ts: result.messageTs }, actionId: 'result_reroll', value: result.value }),
         );
         await after.result(1);
-        expect(after.jobs(ALICE)).toMatchObject([{ kind: 'reroll', status: 'succeeded' }, { kind: 'imagine' }]);
-        expect(after.account(ALICE)).toMatchObject({ balance: STARTING_CREDITS - 2 * COST_1K });
+        expect(await after.jobs(ALICE)).toMatchObject([{ kind: 'reroll', status: 'succeeded' }, { kind: 'imagine' }]);
+        expect(await after.account(ALICE)).toMatchObject({ balance: STARTING_CREDITS - 2 * COST_1K });
       } finally {
         await after.close();
       }

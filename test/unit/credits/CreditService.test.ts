@@ -6,7 +6,7 @@ import { checkDatabase } from '../../../src/db/sqlite/check.js';
 import { openDatabase } from '../../../src/db/sqlite/open.js';
 import type { Account, Job } from '../../../src/core/model.js';
 import type { SqliteDatabase } from '../../../src/db/sqlite/types.js';
-import { createHarness, type Harness, holdInput, rowCounts, thrown } from './support.js';
+import { createHarness, type Harness, holdInput, rejected, rowCounts, thrown } from './support.js';
 
 const admin = { actor: 'discord:1', reason: 'prize' };
 
@@ -36,99 +36,99 @@ describe('account keys', () => {
 
   it.each(['', 'alice', 'discord:', 'discord:abc', 'discord:1:2', 'slack:T1', 'slack:t1:u1', 'slack:T1:U1:X', 'cli:', 'cli:a b', 'cli:a:b', 'telegram:1'])(
     'refuses %j',
-    (key) => {
+    async (key) => {
       const error = thrown(() => platformOf(key));
       expect(error).toBeInstanceOf(ValidationError);
       expect(error).toMatchObject({ code: 'invalid_account_key' });
-      expect(thrown(() => h.credits.ensureAccount(key, 'cli'))).toBeInstanceOf(ValidationError);
+      expect(await rejected(() => h.credits.ensureAccount(key, 'cli'))).toBeInstanceOf(ValidationError);
     },
   );
 
-  it('refuses a platform that does not match the key', () => {
-    expect(thrown(() => h.credits.ensureAccount('cli:alice', 'discord'))).toMatchObject({ code: 'invalid_account_key' });
+  it('refuses a platform that does not match the key', async () => {
+    expect(await rejected(() => h.credits.ensureAccount('cli:alice', 'discord'))).toMatchObject({ code: 'invalid_account_key' });
   });
 });
 
 describe('ensureAccount', () => {
-  it('gives the starting credits once, with one starting row', () => {
-    const first = h.credits.ensureAccount('discord:42', 'discord', 'Ada');
+  it('gives the starting credits once, with one starting row', async () => {
+    const first = await h.credits.ensureAccount('discord:42', 'discord', 'Ada');
     h.clock.advance(10);
-    const again = h.credits.ensureAccount('discord:42', 'discord', 'Someone else');
+    const again = await h.credits.ensureAccount('discord:42', 'discord', 'Someone else');
     expect(first).toMatchObject({ key: 'discord:42', platform: 'discord', displayName: 'Ada', balance: 50, held: 0 });
     expect(again).toEqual(first);
-    expect(h.credits.recentLedger('discord:42')).toEqual([
+    expect(await h.credits.recentLedger('discord:42')).toEqual([
       expect.objectContaining({ kind: 'starting', delta: 50, heldDelta: 0, jobId: null, actor: 'system' }),
     ]);
   });
 
-  it('takes the platform from the key when none is given', () => {
-    expect(h.credits.ensureAccount('slack:T1:U2')).toMatchObject({ platform: 'slack', displayName: null, balance: 50 });
+  it('takes the platform from the key when none is given', async () => {
+    expect(await h.credits.ensureAccount('slack:T1:U2')).toMatchObject({ platform: 'slack', displayName: null, balance: 50 });
   });
 
-  it('does not create an account when only looking', () => {
-    expect(h.credits.account('cli:nobody')).toBeUndefined();
+  it('does not create an account when only looking', async () => {
+    expect(await h.credits.account('cli:nobody')).toBeUndefined();
     expect(rowCounts(db).accounts).toBe(0);
   });
 });
 
 describe('grant and set', () => {
-  it('grant adds to the balance with a ledger row naming actor and reason', () => {
-    h.credits.ensureAccount('cli:alice', 'cli');
-    const after = h.credits.grant('cli:alice', 25, admin);
+  it('grant adds to the balance with a ledger row naming actor and reason', async () => {
+    await h.credits.ensureAccount('cli:alice', 'cli');
+    const after = await h.credits.grant('cli:alice', 25, admin);
     expect(after).toMatchObject({ balance: 75, held: 0 });
-    expect(h.credits.recentLedger('cli:alice', 1)).toEqual([
+    expect(await h.credits.recentLedger('cli:alice', 1)).toEqual([
       expect.objectContaining({ kind: 'grant', delta: 25, heldDelta: 0, actor: 'discord:1', reason: 'prize' }),
     ]);
   });
 
-  it('grant creates an unknown account first', () => {
-    expect(h.credits.grant('cli:new', 5, { actor: 'cli:root' })).toMatchObject({ balance: 55 });
-    expect(h.credits.recentLedger('cli:new').map((e) => [e.kind, e.delta, e.reason])).toEqual([
+  it('grant creates an unknown account first', async () => {
+    expect(await h.credits.grant('cli:new', 5, { actor: 'cli:root' })).toMatchObject({ balance: 55 });
+    expect((await h.credits.recentLedger('cli:new')).map((e) => [e.kind, e.delta, e.reason])).toEqual([
       ['grant', 5, null],
       ['starting', 50, null],
     ]);
   });
 
-  it('set writes an adjust row of the difference and leaves held credits alone', () => {
-    const held = h.credits.hold(holdInput({ unitCost: 10 }));
+  it('set writes an adjust row of the difference and leaves held credits alone', async () => {
+    const held = await h.credits.hold(holdInput({ unitCost: 10 }));
     expect(held.ok).toBe(true);
-    const after = h.credits.set('cli:alice', 7, admin);
+    const after = await h.credits.set('cli:alice', 7, admin);
     expect(after).toMatchObject({ balance: 7, held: 10 });
-    expect(h.credits.recentLedger('cli:alice', 1)).toEqual([
+    expect(await h.credits.recentLedger('cli:alice', 1)).toEqual([
       expect.objectContaining({ kind: 'adjust', delta: 7 - 40, heldDelta: 0, actor: 'discord:1', reason: 'prize' }),
     ]);
-    expect(h.credits.set('cli:alice', 7, admin).balance).toBe(7);
-    expect(h.credits.recentLedger('cli:alice', 1)[0]).toMatchObject({ kind: 'adjust', delta: 0 });
+    expect((await h.credits.set('cli:alice', 7, admin)).balance).toBe(7);
+    expect((await h.credits.recentLedger('cli:alice', 1))[0]).toMatchObject({ kind: 'adjust', delta: 0 });
   });
 
-  it.each([-1, 0, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2e12])('grant refuses %s', (amount) => {
-    const error = thrown(() => h.credits.grant('cli:alice', amount, admin));
+  it.each([-1, 0, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2e12])('grant refuses %s', async (amount) => {
+    const error = await rejected(() => h.credits.grant('cli:alice', amount, admin));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error).toMatchObject({ code: 'invalid_amount' });
     expect(rowCounts(db)).toEqual({ accounts: 0, ledger: 0, jobs: 0 });
   });
 
-  it('says an amount is too large, not too small, however many digits it has', () => {
-    const message = (fn: () => unknown) => (thrown(fn) as ValidationError).message;
+  it('says an amount is too large, not too small, however many digits it has', async () => {
+    const message = async (fn: () => unknown) => ((await rejected(fn)) as ValidationError).message;
     for (const amount of [2e12, Number('12345678901234567890'), Number.MAX_VALUE, Number.POSITIVE_INFINITY]) {
-      expect(message(() => h.credits.grant('cli:alice', amount, admin)), String(amount)).toBe('The amount to grant is too large: at most 1,000,000,000,000 credits.');
-      expect(message(() => h.credits.set('cli:alice', amount, admin))).toMatch(/^The balance is too large/);
+      expect(await message(() => h.credits.grant('cli:alice', amount, admin)), String(amount)).toBe('The amount to grant is too large: at most 1,000,000,000,000 credits.');
+      expect(await message(() => h.credits.set('cli:alice', amount, admin))).toMatch(/^The balance is too large/);
     }
-    expect(message(() => h.credits.grant('cli:alice', 0, admin))).toMatch(/at least 1/);
-    expect(message(() => h.credits.grant('cli:alice', 1.5, admin))).toMatch(/whole number/);
+    expect(await message(() => h.credits.grant('cli:alice', 0, admin))).toMatch(/at least 1/);
+    expect(await message(() => h.credits.grant('cli:alice', 1.5, admin))).toMatch(/whole number/);
   });
 
-  it.each([-1, 2.5, Number.NaN])('set refuses %s', (amount) => {
-    expect(thrown(() => h.credits.set('cli:alice', amount, admin))).toMatchObject({ code: 'invalid_amount' });
+  it.each([-1, 2.5, Number.NaN])('set refuses %s', async (amount) => {
+    expect(await rejected(() => h.credits.set('cli:alice', amount, admin))).toMatchObject({ code: 'invalid_amount' });
   });
 
-  it('refuses a grant that would pass the largest balance, and rolls back the account it created', () => {
-    expect(thrown(() => h.credits.grant('cli:alice', 1e12, admin))).toMatchObject({ code: 'invalid_amount' });
+  it('refuses a grant that would pass the largest balance, and rolls back the account it created', async () => {
+    expect(await rejected(() => h.credits.grant('cli:alice', 1e12, admin))).toMatchObject({ code: 'invalid_amount' });
     expect(rowCounts(db)).toEqual({ accounts: 0, ledger: 0, jobs: 0 });
   });
 
-  it('requires an actor', () => {
-    expect(thrown(() => h.credits.grant('cli:alice', 1, { actor: ' ' }))).toBeInstanceOf(ValidationError);
+  it('requires an actor', async () => {
+    expect(await rejected(() => h.credits.grant('cli:alice', 1, { actor: ' ' }))).toBeInstanceOf(ValidationError);
   });
 
   it('refuses a bad starting amount', () => {
@@ -141,77 +141,77 @@ describe('grant and set', () => {
 });
 
 describe('hold', () => {
-  it('moves the cost from balance to held and creates a queued job with a hold row', () => {
-    const result = h.credits.hold(holdInput({ unitCost: 4, count: 3, displayName: 'Alice' }));
+  it('moves the cost from balance to held and creates a queued job with a hold row', async () => {
+    const result = await h.credits.hold(holdInput({ unitCost: 4, count: 3, displayName: 'Alice' }));
     expect(result).toMatchObject({
       ok: true,
       duplicate: false,
       account: { balance: 38, held: 12, displayName: 'Alice' },
       job: { id: 'job-1', status: 'queued', platform: 'cli', cost: 12, held: 12, captured: 0, unitCost: 4 },
     });
-    expect(h.credits.recentLedger('cli:alice', 1)).toEqual([
+    expect(await h.credits.recentLedger('cli:alice', 1)).toEqual([
       expect.objectContaining({ kind: 'hold', delta: -12, heldDelta: 12, jobId: 'job-1', actor: 'cli:alice' }),
     ]);
-    expect(h.credits.totalHeld()).toBe(12);
+    expect(await h.credits.totalHeld()).toBe(12);
   });
 
-  it('writes nothing when credits are short, for a new account', () => {
-    const result = h.credits.hold(holdInput({ unitCost: 51 }));
+  it('writes nothing when credits are short, for a new account', async () => {
+    const result = await h.credits.hold(holdInput({ unitCost: 51 }));
     expect(result).toEqual({ ok: false, reason: 'insufficient_credits', balance: 50, cost: 51 });
     expect(rowCounts(db)).toEqual({ accounts: 0, ledger: 0, jobs: 0 });
   });
 
-  it('writes nothing when credits are short, for an existing account', () => {
-    h.credits.set('cli:alice', 3, admin);
+  it('writes nothing when credits are short, for an existing account', async () => {
+    await h.credits.set('cli:alice', 3, admin);
     const before = rowCounts(db);
-    expect(h.credits.hold(holdInput({ unitCost: 2, count: 2 }))).toEqual({
+    expect(await h.credits.hold(holdInput({ unitCost: 2, count: 2 }))).toEqual({
       ok: false,
       reason: 'insufficient_credits',
       balance: 3,
       cost: 4,
     });
     expect(rowCounts(db)).toEqual(before);
-    expect(h.credits.account('cli:alice')).toMatchObject({ balance: 3, held: 0 });
+    expect(await h.credits.account('cli:alice')).toMatchObject({ balance: 3, held: 0 });
   });
 
-  it('can spend the balance to exactly zero', () => {
-    expect(h.credits.hold(holdInput({ unitCost: 50 }))).toMatchObject({ ok: true, account: { balance: 0, held: 50 } });
+  it('can spend the balance to exactly zero', async () => {
+    expect(await h.credits.hold(holdInput({ unitCost: 50 }))).toMatchObject({ ok: true, account: { balance: 0, held: 50 } });
   });
 
-  it('returns the existing job for a repeated idempotency key and holds nothing more', () => {
+  it('returns the existing job for a repeated idempotency key and holds nothing more', async () => {
     const input = holdInput({ idempotencyKey: 'interaction-1', unitCost: 4, count: 2 });
-    const first = h.credits.hold(input);
-    const second = h.credits.hold({ ...input, id: 'another-id' });
+    const first = await h.credits.hold(input);
+    const second = await h.credits.hold({ ...input, id: 'another-id' });
     expect(second).toMatchObject({ ok: true, duplicate: true, job: { id: 'job-1' }, account: { balance: 42, held: 8 } });
     expect(first.ok && second.ok && second.job).toEqual(first.ok && first.job);
     expect(rowCounts(db)).toEqual({ accounts: 1, ledger: 2, jobs: 1 });
   });
 
-  it('finds a job by its idempotency key', () => {
-    h.credits.hold(holdInput({ idempotencyKey: 'interaction-9' }));
-    expect(h.jobs.byIdempotencyKey('interaction-9')?.id).toBe('job-1');
-    expect(h.jobs.byId('interaction-9')).toBeUndefined();
-    expect(h.jobs.byId('job-1')?.idempotencyKey).toBe('interaction-9');
+  it('finds a job by its idempotency key', async () => {
+    await h.credits.hold(holdInput({ idempotencyKey: 'interaction-9' }));
+    expect((await h.jobs.byIdempotencyKey('interaction-9'))?.id).toBe('job-1');
+    expect(await h.jobs.byId('interaction-9')).toBeUndefined();
+    expect((await h.jobs.byId('job-1'))?.idempotencyKey).toBe('interaction-9');
   });
 
-  it('accepts the platform and creation time when the caller passes them, and checks the platform', () => {
-    const result = h.credits.hold(holdInput({ accountKey: 'discord:5', platform: 'discord', createdAt: 1234 }));
+  it('accepts the platform and creation time when the caller passes them, and checks the platform', async () => {
+    const result = await h.credits.hold(holdInput({ accountKey: 'discord:5', platform: 'discord', createdAt: 1234 }));
     expect(result).toMatchObject({ ok: true, job: { platform: 'discord', createdAt: 1234 } });
-    const error = thrown(() => h.credits.hold(holdInput({ accountKey: 'discord:5', platform: 'slack' })));
+    const error = await rejected(() => h.credits.hold(holdInput({ accountKey: 'discord:5', platform: 'slack' })));
     expect(error).toMatchObject({ code: 'invalid_account_key' });
   });
 
-  it('refuses a repeated idempotency key from another account', () => {
-    h.credits.hold(holdInput({ idempotencyKey: 'k' }));
-    expect(thrown(() => h.credits.hold(holdInput({ idempotencyKey: 'k', accountKey: 'cli:mallory' })))).toMatchObject({
+  it('refuses a repeated idempotency key from another account', async () => {
+    await h.credits.hold(holdInput({ idempotencyKey: 'k' }));
+    expect(await rejected(() => h.credits.hold(holdInput({ idempotencyKey: 'k', accountKey: 'cli:mallory' })))).toMatchObject({
       code: 'idempotency_conflict',
     });
   });
 
-  it('stores the request, destination and parent as given', () => {
+  it('stores the request, destination and parent as given', async () => {
     const input = holdInput({ parentId: 'job-0', destination: { channelId: 'c9', threadTs: '1.2' }, kind: 'reroll' });
-    const result = h.credits.hold(input);
-    expect(result.ok && h.jobs.byId(result.job.id)).toMatchObject({
+    const result = await h.credits.hold(input);
+    expect(result.ok && await h.jobs.byId(result.job.id)).toMatchObject({
       request: input.request,
       destination: { channelId: 'c9', threadTs: '1.2' },
       parentId: 'job-0',
@@ -228,15 +228,52 @@ describe('hold', () => {
     ['a cost that is not price × count', { unitCost: 4, count: 2, cost: 4 }],
     ['no images', { count: 0, cost: 0 }],
     ['an empty idempotency key', { idempotencyKey: '' }],
-  ])('refuses %s', (_name, overrides) => {
-    expect(thrown(() => h.credits.hold(holdInput(overrides)))).toBeInstanceOf(ValidationError);
+  ])('refuses %s', async (_name, overrides) => {
+    expect(await rejected(() => h.credits.hold(holdInput(overrides)))).toBeInstanceOf(ValidationError);
     expect(rowCounts(db)).toEqual({ accounts: 0, ledger: 0, jobs: 0 });
   });
 
-  it('holds a free job without ledger rows', () => {
-    const result = h.credits.hold(holdInput({ unitCost: 0 }));
+  it('refuses with user_busy or queue_full when queueLimits are reached, counting queued jobs only, and writes nothing', async () => {
+    const queueLimits = { account: 2, all: 3 };
+    const a1 = await h.credits.hold(holdInput({ queueLimits }));
+    const a2 = await h.credits.hold(holdInput({ queueLimits }));
+    expect(a1.ok && a2.ok).toBe(true);
+    let before = rowCounts(db);
+    expect(await h.credits.hold(holdInput({ queueLimits }))).toEqual({ ok: false, reason: 'user_busy' });
+    expect(rowCounts(db)).toEqual(before);
+    // Another account still fits, up to the total.
+    expect(await h.credits.hold(holdInput({ accountKey: 'cli:bob', queueLimits }))).toMatchObject({ ok: true });
+    before = rowCounts(db);
+    expect(await h.credits.hold(holdInput({ accountKey: 'cli:carol', queueLimits }))).toEqual({ ok: false, reason: 'queue_full' });
+    expect(rowCounts(db)).toEqual(before);
+    expect(await h.credits.account('cli:carol')).toBeUndefined();
+    // A running job is no longer queued: room again, for the account and in all.
+    await h.jobs.markRunning(a1.ok ? a1.job.id : '');
+    expect(await h.credits.hold(holdInput({ queueLimits }))).toMatchObject({ ok: true });
+    // Settled jobs do not count either.
+    await h.credits.settle(a2.ok ? a2.job.id : '', { delivered: 0, status: 'cancelled', errorCode: 'cancelled' });
+    expect(await h.credits.hold(holdInput({ accountKey: 'cli:carol', queueLimits }))).toMatchObject({ ok: true });
+    // Without limits nothing is counted.
+    expect(await h.credits.hold(holdInput({ accountKey: 'cli:dave' }))).toMatchObject({ ok: true });
+    // A repeated idempotency key is still the same job, not a refusal.
+    const input = holdInput({ accountKey: 'cli:erin' });
+    await h.credits.hold(input);
+    expect(await h.credits.hold({ ...input, queueLimits: { account: 0, all: 0 } })).toMatchObject({ ok: true, duplicate: true });
+  });
+
+  it('refuses for credits before looking at the queue', async () => {
+    expect(await h.credits.hold(holdInput({ unitCost: 51, queueLimits: { account: 0, all: 0 } }))).toEqual({
+      ok: false,
+      reason: 'insufficient_credits',
+      balance: 50,
+      cost: 51,
+    });
+  });
+
+  it('holds a free job without ledger rows', async () => {
+    const result = await h.credits.hold(holdInput({ unitCost: 0 }));
     expect(result).toMatchObject({ ok: true, account: { balance: 50, held: 0 } });
-    expect(result.ok && h.credits.settle(result.job.id, { delivered: 1, status: 'succeeded' })).toMatchObject({
+    expect(result.ok && await h.credits.settle(result.job.id, { delivered: 1, status: 'succeeded' })).toMatchObject({
       settled: true,
       captured: 0,
       released: 0,
@@ -245,18 +282,18 @@ describe('hold', () => {
 });
 
 describe('settle', () => {
-  function submit(unitCost: number, count: number): string {
-    const result = h.credits.hold(holdInput({ unitCost, count }));
+  async function submit(unitCost: number, count: number): Promise<string> {
+    const result = await h.credits.hold(holdInput({ unitCost, count }));
     if (!result.ok) throw new Error('hold refused');
     return result.job.id;
   }
 
-  it('captures the whole cost on full success, exactly once', () => {
-    const id = submit(4, 2);
-    expect(h.jobs.markRunning(id)).toMatchObject({ status: 'running' });
+  it('captures the whole cost on full success, exactly once', async () => {
+    const id = await submit(4, 2);
+    expect(await h.jobs.markRunning(id)).toMatchObject({ status: 'running' });
     h.clock.advance(1500);
     const outputs = [{ name: 'a.png', mime: 'image/png', bytes: 10, width: 1, height: 1 }];
-    const first = h.credits.settle(id, { delivered: 2, status: 'succeeded', outputs });
+    const first = await h.credits.settle(id, { delivered: 2, status: 'succeeded', outputs });
     expect(first).toMatchObject({
       settled: true,
       captured: 8,
@@ -266,33 +303,33 @@ describe('settle', () => {
     });
     expect(first.job.finishedAt! - first.job.startedAt!).toBe(1500);
     const ledgerRows = rowCounts(db).ledger;
-    const second = h.credits.settle(id, { delivered: 0, status: 'failed', errorCode: 'internal' });
+    const second = await h.credits.settle(id, { delivered: 0, status: 'failed', errorCode: 'internal' });
     expect(second).toEqual({ settled: false, job: first.job });
     expect(rowCounts(db).ledger).toBe(ledgerRows);
-    expect(h.credits.account('cli:alice')).toMatchObject({ balance: 42, held: 0 });
-    expect(h.credits.recentLedger('cli:alice', 1)).toEqual([
+    expect(await h.credits.account('cli:alice')).toMatchObject({ balance: 42, held: 0 });
+    expect(await h.credits.recentLedger('cli:alice', 1)).toEqual([
       expect.objectContaining({ kind: 'capture', delta: 0, heldDelta: -8, jobId: id, actor: 'system' }),
     ]);
   });
 
-  it('charges only the images delivered on partial success', () => {
-    const id = submit(4, 3);
-    const result = h.credits.settle(id, { delivered: 2, status: 'succeeded' });
+  it('charges only the images delivered on partial success', async () => {
+    const id = await submit(4, 3);
+    const result = await h.credits.settle(id, { delivered: 2, status: 'succeeded' });
     expect(result).toMatchObject({ settled: true, captured: 8, released: 4, account: { balance: 42, held: 0 } });
-    expect(h.credits.recentLedger('cli:alice', 2).map((e) => [e.kind, e.delta, e.heldDelta])).toEqual([
+    expect((await h.credits.recentLedger('cli:alice', 2)).map((e) => [e.kind, e.delta, e.heldDelta])).toEqual([
       ['release', 4, -4],
       ['capture', 0, -8],
     ]);
   });
 
-  it('never captures more than was held', () => {
-    const id = submit(4, 1);
-    expect(h.credits.settle(id, { delivered: 3, status: 'succeeded' })).toMatchObject({ captured: 4, released: 0 });
+  it('never captures more than was held', async () => {
+    const id = await submit(4, 1);
+    expect(await h.credits.settle(id, { delivered: 3, status: 'succeeded' })).toMatchObject({ captured: 4, released: 0 });
   });
 
-  it('releases everything on failure and keeps the error', () => {
-    const id = submit(6, 2);
-    const result = h.credits.settle(id, {
+  it('releases everything on failure and keeps the error', async () => {
+    const id = await submit(6, 2);
+    const result = await h.credits.settle(id, {
       delivered: 0,
       status: 'failed',
       errorCode: 'provider_unavailable',
@@ -306,19 +343,19 @@ describe('settle', () => {
     });
   });
 
-  it('records "succeeded" with nothing delivered as failed', () => {
-    const id = submit(4, 1);
-    expect(h.credits.settle(id, { delivered: 0, status: 'succeeded' })).toMatchObject({
+  it('records "succeeded" with nothing delivered as failed', async () => {
+    const id = await submit(4, 1);
+    expect(await h.credits.settle(id, { delivered: 0, status: 'succeeded' })).toMatchObject({
       released: 4,
       job: { status: 'failed', errorCode: 'no_output' },
     });
   });
 
-  it('refuses a bad delivered count and an unknown job', () => {
-    const id = submit(4, 1);
-    expect(thrown(() => h.credits.settle(id, { delivered: -1, status: 'failed' }))).toBeInstanceOf(ValidationError);
-    expect(thrown(() => h.credits.settle(id, { delivered: 0.5, status: 'failed' }))).toBeInstanceOf(ValidationError);
-    expect(thrown(() => h.credits.settle('nope', { delivered: 0, status: 'failed' }))).toMatchObject({
+  it('refuses a bad delivered count and an unknown job', async () => {
+    const id = await submit(4, 1);
+    expect(await rejected(() => h.credits.settle(id, { delivered: -1, status: 'failed' }))).toBeInstanceOf(ValidationError);
+    expect(await rejected(() => h.credits.settle(id, { delivered: 0.5, status: 'failed' }))).toBeInstanceOf(ValidationError);
+    expect(await rejected(() => h.credits.settle('nope', { delivered: 0, status: 'failed' }))).toMatchObject({
       code: 'job_not_found',
     });
   });
@@ -327,89 +364,90 @@ describe('settle', () => {
 describe('cancelling', () => {
   const cancelled = { delivered: 0, status: 'cancelled', errorCode: 'cancelled' } as const;
 
-  it('releases a queued job, after which it cannot start', () => {
-    const held = h.credits.hold(holdInput({ unitCost: 5 }));
+  it('releases a queued job, after which it cannot start', async () => {
+    const held = await h.credits.hold(holdInput({ unitCost: 5 }));
     const id = held.ok ? held.job.id : '';
-    expect(h.credits.settle(id, cancelled)).toMatchObject({
+    expect(await h.credits.settle(id, cancelled)).toMatchObject({
       settled: true,
       released: 5,
       account: { balance: 50, held: 0 },
       job: { status: 'cancelled', errorCode: 'cancelled' },
     });
-    expect(h.jobs.markRunning(id)).toBeUndefined();
-    expect(h.credits.settle(id, cancelled)).toMatchObject({ settled: false, job: { status: 'cancelled' } });
+    expect(await h.jobs.markRunning(id)).toBeUndefined();
+    expect(await h.credits.settle(id, cancelled)).toMatchObject({ settled: false, job: { status: 'cancelled' } });
   });
 });
 
 describe('recoverInterrupted (JobService)', () => {
-  it('settles queued and running jobs as interrupted and returns their holds', () => {
-    const ids = [1, 2, 3].map((n) => {
+  it('settles queued and running jobs as interrupted and returns their holds', async () => {
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) {
       h.clock.advance();
-      const result = h.credits.hold(holdInput({ unitCost: n, accountKey: n === 3 ? 'discord:7' : 'cli:alice' }));
-      return result.ok ? result.job.id : '';
-    });
-    h.jobs.markRunning(ids[0]!);
-    h.credits.settle(ids[1]!, { delivered: 1, status: 'succeeded' });
-    const recovered = h.jobs.recoverInterrupted();
+      const result = await h.credits.hold(holdInput({ unitCost: n, accountKey: n === 3 ? 'discord:7' : 'cli:alice' }));
+      ids.push(result.ok ? result.job.id : '');
+    }
+    await h.jobs.markRunning(ids[0]!);
+    await h.credits.settle(ids[1]!, { delivered: 1, status: 'succeeded' });
+    const recovered = await h.jobs.recoverInterrupted();
     expect(recovered.map((job) => [job.id, job.status, job.held, job.errorCode])).toEqual([
       [ids[0], 'interrupted', 0, 'interrupted'],
       [ids[2], 'interrupted', 0, 'interrupted'],
     ]);
     expect(recovered[0]!.errorMessage).toBe('The bot restarted before this job finished.');
-    expect(h.credits.account('cli:alice')).toMatchObject({ balance: 48, held: 0 });
-    expect(h.credits.account('discord:7')).toMatchObject({ balance: 50, held: 0 });
-    expect(h.credits.totalHeld()).toBe(0);
-    expect(h.jobs.recoverInterrupted()).toEqual([]);
+    expect(await h.credits.account('cli:alice')).toMatchObject({ balance: 48, held: 0 });
+    expect(await h.credits.account('discord:7')).toMatchObject({ balance: 50, held: 0 });
+    expect(await h.credits.totalHeld()).toBe(0);
+    expect(await h.jobs.recoverInterrupted()).toEqual([]);
   });
 });
 
 describe('what a movement returns', () => {
   // Jobs and accounts are built from what was written, not read back: they must match a fresh read.
-  const stored = (result: { job: Job; account?: Account }) => {
-    expect(result.job).toEqual(h.jobs.byId(result.job.id));
-    if (result.account) expect(result.account).toEqual(h.credits.account(result.account.key));
+  const stored = async (result: { job: Job; account?: Account }) => {
+    expect(result.job).toEqual(await h.jobs.byId(result.job.id));
+    if (result.account) expect(result.account).toEqual(await h.credits.account(result.account.key));
   };
 
-  it('is what the database now holds, for every kind of movement', () => {
+  it('is what the database now holds, for every kind of movement', async () => {
     const outputs = [{ name: 'a.png', mime: 'image/png', bytes: 10, width: 1, height: 1, sourceUrl: 'https://x/a.png' }];
-    const first = h.credits.hold(holdInput({ unitCost: 3, count: 3, parentId: 'p-1', destination: { channel: 'c', n: [1] } }));
+    const first = await h.credits.hold(holdInput({ unitCost: 3, count: 3, parentId: 'p-1', destination: { channel: 'c', n: [1] } }));
     if (!first.ok) throw new Error('hold refused');
-    stored(first);
+    await stored(first);
     h.clock.advance(5);
-    const again = h.credits.hold(holdInput({ unitCost: 2 }));
+    const again = await h.credits.hold(holdInput({ unitCost: 2 }));
     if (!again.ok) throw new Error('hold refused');
-    stored(again);
-    h.jobs.markRunning(first.job.id);
+    await stored(again);
+    await h.jobs.markRunning(first.job.id);
     h.clock.advance(5);
-    const settled = h.credits.settle(first.job.id, { delivered: 2, status: 'succeeded', outputs });
+    const settled = await h.credits.settle(first.job.id, { delivered: 2, status: 'succeeded', outputs });
     expect(settled).toMatchObject({ settled: true, captured: 6, released: 3 });
-    stored(settled);
-    stored(h.credits.settle(first.job.id, { delivered: 1, status: 'succeeded' }));
-    stored(h.credits.settle(again.job.id, { delivered: 0, status: 'cancelled', errorCode: 'cancelled' }));
-    const free = h.credits.hold(holdInput({ unitCost: 0 }));
+    await stored(settled);
+    await stored(await h.credits.settle(first.job.id, { delivered: 1, status: 'succeeded' }));
+    await stored(await h.credits.settle(again.job.id, { delivered: 0, status: 'cancelled', errorCode: 'cancelled' }));
+    const free = await h.credits.hold(holdInput({ unitCost: 0 }));
     if (!free.ok) throw new Error('hold refused');
-    stored(free);
-    stored(h.credits.settle(free.job.id, { delivered: 0, status: 'failed' }));
-    expect(h.credits.grant('cli:alice', 7, admin)).toEqual(h.credits.account('cli:alice'));
-    expect(h.credits.set('cli:alice', 9, admin)).toEqual(h.credits.account('cli:alice'));
-    expect(h.credits.ensureAccount('cli:new')).toEqual(h.credits.account('cli:new'));
-    const late = h.credits.hold(holdInput({ unitCost: 1, accountKey: 'cli:late' }));
+    await stored(free);
+    await stored(await h.credits.settle(free.job.id, { delivered: 0, status: 'failed' }));
+    expect(await h.credits.grant('cli:alice', 7, admin)).toEqual(await h.credits.account('cli:alice'));
+    expect(await h.credits.set('cli:alice', 9, admin)).toEqual(await h.credits.account('cli:alice'));
+    expect(await h.credits.ensureAccount('cli:new')).toEqual(await h.credits.account('cli:new'));
+    const late = await h.credits.hold(holdInput({ unitCost: 1, accountKey: 'cli:late' }));
     if (!late.ok) throw new Error('hold refused');
-    stored(late);
-    for (const job of h.jobs.recoverInterrupted()) expect(job).toEqual(h.jobs.byId(job.id));
+    await stored(late);
+    for (const job of await h.jobs.recoverInterrupted()) expect(job).toEqual(await h.jobs.byId(job.id));
   });
 });
 
 describe('listing', () => {
-  it('lists jobs newest first, per account or all, and the ledger newest first', () => {
+  it('lists jobs newest first, per account or all, and the ledger newest first', async () => {
     for (const key of ['cli:alice', 'cli:bob', 'cli:alice']) {
-      h.credits.hold(holdInput({ accountKey: key }));
+      await h.credits.hold(holdInput({ accountKey: key }));
     }
     // Same millisecond: the later insert still comes first.
-    expect(h.jobs.history().map((job) => job.id)).toEqual(['job-3', 'job-2', 'job-1']);
-    expect(h.jobs.history({ accountKey: 'cli:alice', limit: 1 }).map((job) => job.id)).toEqual(['job-3']);
-    expect(h.credits.recentLedger('cli:alice').map((e) => e.kind)).toEqual(['hold', 'hold', 'starting']);
-    expect(thrown(() => h.jobs.history({ limit: 0 }))).toBeInstanceOf(ValidationError);
-    expect(h.jobs.byId('nope')).toBeUndefined();
+    expect((await h.jobs.history()).map((job) => job.id)).toEqual(['job-3', 'job-2', 'job-1']);
+    expect((await h.jobs.history({ accountKey: 'cli:alice', limit: 1 })).map((job) => job.id)).toEqual(['job-3']);
+    expect((await h.credits.recentLedger('cli:alice')).map((e) => e.kind)).toEqual(['hold', 'hold', 'starting']);
+    expect(await rejected(() => h.jobs.history({ limit: 0 }))).toBeInstanceOf(ValidationError);
+    expect(await h.jobs.byId('nope')).toBeUndefined();
   });
 });

@@ -45,16 +45,16 @@ describe('job ids', () => {
     expect(parseCrockford(ids[2]!.slice(0, 10))).toBe(5_001);
   });
 
-  it('are what CreditService gives a job unless told otherwise', () => {
+  it('are what CreditService gives a job unless told otherwise', async () => {
     const db = openDatabase(':memory:');
     try {
       const credits = new CreditService({ store: createSqliteStore(db), clock: new ManualClock(), startingCredits: 50 });
-      const first = credits.hold(holdInput());
-      const second = credits.hold(holdInput());
+      const first = await credits.hold(holdInput());
+      const second = await credits.hold(holdInput());
       if (!first.ok || !second.ok) throw new Error('hold refused');
       expect(first.job.id).toMatch(SHAPE);
       expect(first.job.id < second.job.id).toBe(true);
-      expect(credits.hold(holdInput({ id: 'chosen' }))).toMatchObject({ ok: true, job: { id: 'chosen' } });
+      expect(await credits.hold(holdInput({ id: 'chosen' }))).toMatchObject({ ok: true, job: { id: 'chosen' } });
     } finally {
       db.close();
     }

@@ -105,14 +105,14 @@ function invariantsOf(db: SqliteDatabase, m: Model): () => void {
   };
 }
 
-type Cmd = fc.Command<Model, Real>;
+type Cmd = fc.AsyncCommand<Model, Real>;
 
 /** A command that advances the clock and re-checks every invariant after it runs. */
-function command(label: string, check: (m: Readonly<Model>) => boolean, run: (m: Model, r: Real) => void): Cmd {
+function command(label: string, check: (m: Readonly<Model>) => boolean, run: (m: Model, r: Real) => Promise<void>): Cmd {
   return {
     check,
-    run(m, r) {
-      run(m, r);
+    async run(m, r) {
+      await run(m, r);
       r.h.clock.advance();
       r.invariants();
     },
@@ -124,11 +124,11 @@ const hasJobs = (m: Readonly<Model>): boolean => m.jobs.length > 0;
 const pick = (m: Model, index: number): ModelJob => m.jobs[index % m.jobs.length]!;
 
 const submit = (key: string, unitCost: number, count: number): Cmd =>
-  command(`submit(${key}, ${unitCost}×${count})`, () => true, (m, r) => {
+  command(`submit(${key}, ${unitCost}×${count})`, () => true, async (m, r) => {
     const idempotencyKey = `idem-${++m.submits}`;
     const before = rowCounts(r.db);
     const balance = m.accounts.get(key)?.balance ?? STARTING;
-    const result = r.h.credits.hold(holdInput({ accountKey: key, unitCost, count, idempotencyKey }));
+    const result = await r.h.credits.hold(holdInput({ accountKey: key, unitCost, count, idempotencyKey }));
     if (balance < unitCost * count) {
       expect(result).toEqual({ ok: false, reason: 'insufficient_credits', balance, cost: unitCost * count });
       expect(rowCounts(r.db)).toEqual(before);
@@ -143,10 +143,10 @@ const submit = (key: string, unitCost: number, count: number): Cmd =>
   });
 
 const duplicate = (index: number): Cmd =>
-  command(`duplicate(#${index})`, hasJobs, (m, r) => {
+  command(`duplicate(#${index})`, hasJobs, async (m, r) => {
     const job = pick(m, index);
     const before = rowCounts(r.db);
-    const result = r.h.credits.hold(
+    const result = await r.h.credits.hold(
       holdInput({ accountKey: job.accountKey, unitCost: job.unitCost, count: job.count, idempotencyKey: job.idempotencyKey }),
     );
     expect(result).toMatchObject({ ok: true, duplicate: true, job: { id: job.id, status: job.status } });
@@ -154,9 +154,9 @@ const duplicate = (index: number): Cmd =>
   });
 
 const start = (index: number): Cmd =>
-  command(`start(#${index})`, hasJobs, (m, r) => {
+  command(`start(#${index})`, hasJobs, async (m, r) => {
     const job = pick(m, index);
-    expect(r.h.jobs.markRunning(job.id)?.status).toBe(job.status === 'queued' ? 'running' : undefined);
+    expect((await r.h.jobs.markRunning(job.id))?.status).toBe(job.status === 'queued' ? 'running' : undefined);
     if (job.status === 'queued') job.status = 'running';
   });
 
@@ -164,11 +164,11 @@ type Outcome = 'succeed' | 'fail' | 'partial';
 const delivered = (job: ModelJob, outcome: Outcome, seed: number): number =>
   outcome === 'succeed' ? job.count : outcome === 'fail' ? 0 : seed % (job.count + 1);
 
-function settleOnce(m: Model, r: Real, job: ModelJob, outcome: Outcome, seed: number): void {
+async function settleOnce(m: Model, r: Real, job: ModelJob, outcome: Outcome, seed: number): Promise<void> {
   const n = delivered(job, outcome, seed);
   const status = outcome === 'fail' ? 'failed' : 'succeeded';
   const wasUnsettled = unsettled(job);
-  const result = r.h.credits.settle(job.id, { delivered: n, status });
+  const result = await r.h.credits.settle(job.id, { delivered: n, status });
   if (!wasUnsettled) {
     expect(result).toMatchObject({ settled: false, job: { status: job.status, held: 0 } });
     return;
@@ -181,44 +181,44 @@ const settle = (index: number, outcome: Outcome, seed: number): Cmd =>
   command(`${outcome}(#${index}, ${seed})`, hasJobs, (m, r) => settleOnce(m, r, pick(m, index), outcome, seed));
 
 const settleTwice = (index: number, outcome: Outcome, seed: number): Cmd =>
-  command(`settleTwice(#${index}, ${outcome}, ${seed})`, hasJobs, (m, r) => {
+  command(`settleTwice(#${index}, ${outcome}, ${seed})`, hasJobs, async (m, r) => {
     const job = pick(m, index);
-    settleOnce(m, r, job, outcome, seed);
+    await settleOnce(m, r, job, outcome, seed);
     const ledgerRows = rowCounts(r.db).ledger;
-    settleOnce(m, r, job, outcome === 'fail' ? 'succeed' : 'fail', seed);
+    await settleOnce(m, r, job, outcome === 'fail' ? 'succeed' : 'fail', seed);
     expect(rowCounts(r.db).ledger).toBe(ledgerRows);
   });
 
 const cancel = (index: number): Cmd =>
-  command(`cancel(#${index})`, hasJobs, (m, r) => {
+  command(`cancel(#${index})`, hasJobs, async (m, r) => {
     const job = pick(m, index);
     // The engine cancels only jobs still waiting in its queue; a running job settles when it ends.
     if (job.status !== 'queued') return;
-    const result = r.h.credits.settle(job.id, { delivered: 0, status: 'cancelled', errorCode: 'cancelled' });
+    const result = await r.h.credits.settle(job.id, { delivered: 0, status: 'cancelled', errorCode: 'cancelled' });
     expect(result).toMatchObject({ settled: true, ...modelSettle(m, job, 0, 'cancelled') });
   });
 
-const crash = command('crash+recover', () => true, (m, r) => {
+const crash = command('crash+recover', () => true, async (m, r) => {
   const expected = m.jobs.filter(unsettled);
   for (const job of expected) modelSettle(m, job, 0, 'interrupted');
-  const recovered = r.h.jobs.recoverInterrupted();
+  const recovered = await r.h.jobs.recoverInterrupted();
   expect(recovered.map((job) => job.id).sort()).toEqual(expected.map((job) => job.id).sort());
 });
 
 const grant = (key: string, amount: number): Cmd =>
-  command(`grant(${key}, ${amount})`, () => true, (m, r) => {
+  command(`grant(${key}, ${amount})`, () => true, async (m, r) => {
     const account = modelAccount(m, key);
     account.balance += amount;
     account.funded += amount;
-    expect(r.h.credits.grant(key, amount, { actor: 'cli:root' })).toMatchObject({ balance: account.balance });
+    expect(await r.h.credits.grant(key, amount, { actor: 'cli:root' })).toMatchObject({ balance: account.balance });
   });
 
 const set = (key: string, amount: number): Cmd =>
-  command(`set(${key}, ${amount})`, () => true, (m, r) => {
+  command(`set(${key}, ${amount})`, () => true, async (m, r) => {
     const account = modelAccount(m, key);
     account.funded += amount - account.balance;
     account.balance = amount;
-    expect(r.h.credits.set(key, amount, { actor: 'cli:root' })).toMatchObject({ balance: amount, held: account.held });
+    expect(await r.h.credits.set(key, amount, { actor: 'cli:root' })).toMatchObject({ balance: amount, held: account.held });
   });
 
 const key = fc.constantFrom(...ACCOUNTS);
@@ -237,14 +237,14 @@ const commands = [
 ];
 
 describe('ledger invariants under random command sequences', () => {
-  it('hold every step of every run', () => {
-    fc.assert(
-      fc.property(fc.commands(commands, { maxCommands: 60, size: 'max' }), (cmds) => {
+  it('hold every step of every run', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.commands(commands, { maxCommands: 60, size: 'max' }), async (cmds) => {
         const db = openDatabase(':memory:');
         try {
           const model: Model = { accounts: new Map(), jobs: [], submits: 0 };
           const real: Real = { db, h: createHarness(db, STARTING), invariants: invariantsOf(db, model) };
-          fc.modelRun(() => ({ model, real }), cmds);
+          await fc.asyncModelRun(() => ({ model, real }), cmds);
           expect(checkDatabase(db)).toEqual({ integrity: 'ok', invariant: [], jobs: [] });
         } finally {
           db.close();

@@ -63,6 +63,19 @@ export function thrown(fn: () => unknown): unknown {
   throw new Error('expected the call to throw');
 }
 
+/**
+ * The error `fn` throws or its promise rejects with (fails the test if it fulfils). For the async
+ * API, whose validation may throw before the promise or reject it.
+ */
+export async function rejected(fn: () => unknown): Promise<unknown> {
+  try {
+    await fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to fail');
+}
+
 /** Row counts of the credit tables, to show that an operation wrote nothing. */
 export function rowCounts(db: SqliteDatabase): { accounts: number; ledger: number; jobs: number } {
   const count = (table: string) => db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).get()!.n;

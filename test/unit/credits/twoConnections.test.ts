@@ -33,28 +33,28 @@ afterEach(() => {
 });
 
 describe('two connections on one file', () => {
-  it('see each other’s writes when their operations interleave', () => {
+  it('see each other’s writes when their operations interleave', async () => {
     const file = join(dir, 'bot.db');
     const a = createHarness(open(file), 50, 'a');
     const b = createHarness(open(file), 50, 'b');
     const key = 'cli:shared';
 
     for (let i = 0; i < 50; i++) {
-      const fromA = a.credits.hold(holdInput({ accountKey: key, unitCost: 2, idempotencyKey: `a-${i}` }));
-      const fromB = b.credits.hold(holdInput({ accountKey: key, unitCost: 3, idempotencyKey: `b-${i}` }));
+      const fromA = await a.credits.hold(holdInput({ accountKey: key, unitCost: 2, idempotencyKey: `a-${i}` }));
+      const fromB = await b.credits.hold(holdInput({ accountKey: key, unitCost: 3, idempotencyKey: `b-${i}` }));
       if (!fromA.ok || !fromB.ok) throw new Error('hold refused');
       // Each side settles the job the other connection created, and retries the other's submit.
-      expect(b.credits.hold(holdInput({ accountKey: key, unitCost: 2, idempotencyKey: `a-${i}` }))).toMatchObject({
+      expect(await b.credits.hold(holdInput({ accountKey: key, unitCost: 2, idempotencyKey: `a-${i}` }))).toMatchObject({
         duplicate: true,
       });
-      b.credits.settle(fromA.job.id, { delivered: 1, status: 'succeeded' });
-      a.credits.settle(fromB.job.id, { delivered: 0, status: 'failed' });
-      expect(a.credits.settle(fromA.job.id, { delivered: 0, status: 'failed' }).settled).toBe(false);
-      (i % 2 === 0 ? a : b).credits.grant(key, 2, { actor: 'cli:root' });
+      await b.credits.settle(fromA.job.id, { delivered: 1, status: 'succeeded' });
+      await a.credits.settle(fromB.job.id, { delivered: 0, status: 'failed' });
+      expect((await a.credits.settle(fromA.job.id, { delivered: 0, status: 'failed' })).settled).toBe(false);
+      await (i % 2 === 0 ? a : b).credits.grant(key, 2, { actor: 'cli:root' });
     }
     // 50 start + 100 granted − 100 captured (2 per round); the failed jobs were released.
-    expect(a.credits.account(key)).toMatchObject({ balance: 50, held: 0 });
-    expect(b.credits.account(key)).toMatchObject({ balance: 50, held: 0 });
+    expect(await a.credits.account(key)).toMatchObject({ balance: 50, held: 0 });
+    expect(await b.credits.account(key)).toMatchObject({ balance: 50, held: 0 });
     expect(checkDatabase(handles[0]!)).toEqual(CLEAN);
   });
 
@@ -79,11 +79,11 @@ describe('two connections on one file', () => {
     for (const key of ['cli:shared', 'cli:p1', 'cli:p2']) {
       const granted = reports.reduce((sum, r) => sum + (r.granted[key] ?? 0), 0);
       const captured = reports.reduce((sum, r) => sum + (r.captured[key] ?? 0), 0);
-      expect(credits.account(key)).toMatchObject({ balance: 50 + granted - captured, held: 0 });
+      expect(await credits.account(key)).toMatchObject({ balance: 50 + granted - captured, held: 0 });
     }
     const jobs = reports.reduce((sum, r) => sum + r.jobs, 0);
     expect(jobs + reports.reduce((sum, r) => sum + r.refused, 0)).toBe(2 * iterations);
-    expect(jobService.history({ limit: 1000 })).toHaveLength(jobs);
+    expect(await jobService.history({ limit: 1000 })).toHaveLength(jobs);
     expect(checkDatabase(db)).toEqual(CLEAN);
   });
 });

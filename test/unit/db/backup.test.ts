@@ -23,7 +23,7 @@ describe('backupDatabase', () => {
   it('copies a live database to a file that opens with the same data', async () => {
     const db = openDatabase(join(dir, 'live.db'));
     handles.push(db);
-    createHarness(db).credits.grant('cli:alice', 7, { actor: 'cli:root' });
+    await createHarness(db).credits.grant('cli:alice', 7, { actor: 'cli:root' });
 
     mkdirSync(join(dir, 'copies'));
     const { totalPages } = await backupDatabase(db, join(dir, 'copies', 'b.db'));
@@ -31,7 +31,7 @@ describe('backupDatabase', () => {
 
     const copy = openDatabase(join(dir, 'copies', 'b.db'), { readonly: true });
     handles.push(copy);
-    expect(createHarness(copy).credits.account('cli:alice')).toMatchObject({ balance: 57 });
+    expect(await createHarness(copy).credits.account('cli:alice')).toMatchObject({ balance: 57 });
     expect(checkDatabase(copy).integrity).toBe('ok');
   });
 

@@ -11,18 +11,18 @@ beforeEach(() => {
 afterEach(() => db.close());
 
 describe('checkDatabase', () => {
-  it('passes a database the credit service wrote', () => {
+  it('passes a database the credit service wrote', async () => {
     const { credits } = createHarness(db);
-    credits.grant('cli:alice', 10, { actor: 'cli:root' });
-    const held = credits.hold(holdInput({ unitCost: 3, count: 2 }));
-    credits.hold(holdInput({ unitCost: 5 }));
-    if (held.ok) credits.settle(held.job.id, { delivered: 1, status: 'succeeded' });
+    await credits.grant('cli:alice', 10, { actor: 'cli:root' });
+    const held = await credits.hold(holdInput({ unitCost: 3, count: 2 }));
+    await credits.hold(holdInput({ unitCost: 5 }));
+    if (held.ok) await credits.settle(held.job.id, { delivered: 1, status: 'succeeded' });
     expect(checkDatabase(db)).toEqual({ integrity: 'ok', invariant: [], jobs: [] });
   });
 
-  it('names an account whose balance disagrees with its ledger or its jobs', () => {
+  it('names an account whose balance disagrees with its ledger or its jobs', async () => {
     const { credits } = createHarness(db);
-    credits.hold(holdInput({ unitCost: 4 }));
+    await credits.hold(holdInput({ unitCost: 4 }));
     // Simulate damage done outside the service.
     db.prepare("UPDATE accounts SET balance = balance + 1, held = 0 WHERE key = 'cli:alice'").run();
     expect(checkDatabase(db).invariant).toEqual([
@@ -30,9 +30,9 @@ describe('checkDatabase', () => {
     ]);
   });
 
-  it('names a job whose ledger rows disagree with it', () => {
+  it('names a job whose ledger rows disagree with it', async () => {
     const { credits } = createHarness(db);
-    const held = credits.hold(holdInput({ unitCost: 4 }));
+    const held = await credits.hold(holdInput({ unitCost: 4 }));
     if (!held.ok) throw new Error('hold refused');
     db.prepare(
       "INSERT INTO ledger (account_key, kind, delta, held_delta, job_id, at) VALUES ('cli:alice', 'release', 4, -4, ?, 0)",

@@ -3,10 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/core/errors.js';
 import { accountSql } from '../../../src/db/sqlite/AccountRepository.js';
 import { jobSql } from '../../../src/db/sqlite/JobRepository.js';
+import { instanceSql } from '../../../src/db/sqlite/InstanceRepository.js';
 import { ledgerSql } from '../../../src/db/sqlite/LedgerRepository.js';
 import { migrate, schemaVersion } from '../../../src/db/sqlite/migrate.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from '../../../src/db/sqlite/migrations/index.js';
 import { openDatabase } from '../../../src/db/sqlite/open.js';
+import { slotSql } from '../../../src/db/sqlite/SlotRepository.js';
+import { checkDatabase } from '../../../src/db/sqlite/check.js';
 import type { SqliteDatabase } from '../../../src/db/sqlite/types.js';
 
 const handles: SqliteDatabase[] = [];
@@ -20,6 +23,17 @@ function bare(): SqliteDatabase {
   db.pragma('foreign_keys = ON');
   handles.push(db);
   return db;
+}
+
+function columnsOf(db: SqliteDatabase, table: string): string[] {
+  return db.prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)').all(table).map((c) => c.name);
+}
+
+function indexesOf(db: SqliteDatabase): string[] {
+  return db
+    .prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+    .all()
+    .map((row) => row.name);
 }
 
 function tables(db: SqliteDatabase): string[] {
@@ -47,6 +61,22 @@ const AFTER: Record<number, (db: SqliteDatabase) => void> = {
     expect(unsettled.sql).toContain("'delivering'");
     // Foreign keys are back on after the rebuild.
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+  },
+  3: (db) => {
+    expect(tables(db)).toEqual(['accounts', 'instances', 'jobs', 'ledger', 'settings', 'slots']);
+    expect(columnsOf(db, 'instances')).toEqual(['id', 'role', 'host', 'pid', 'started_at', 'lease_until']);
+    expect(columnsOf(db, 'slots')).toEqual(['pool', 'job_id', 'owner']);
+    const jobs = columnsOf(db, 'jobs');
+    expect(jobs).toContain('owner');
+    expect(jobs).not.toContain('lease_until');
+    expect(indexesOf(db)).toEqual(['jobs_account', 'jobs_unsettled', 'ledger_account', 'slots_job', 'slots_owner']);
+    // An instance is a bot or a CLI run; a slot belongs to a registered instance and goes with it.
+    expect(() => db.prepare("INSERT INTO instances VALUES ('i', 'web', 'h', 1, 0, 0)").run()).toThrow(/CHECK constraint/);
+    expect(() => db.prepare("INSERT INTO slots VALUES ('p', 'j', 'nobody')").run()).toThrow(/FOREIGN KEY/);
+    db.prepare("INSERT INTO instances VALUES ('i', 'bot', 'h', 1, 0, 0)").run();
+    db.prepare("INSERT INTO slots VALUES ('p', 'j', 'i')").run();
+    db.prepare("DELETE FROM instances WHERE id = 'i'").run();
+    expect(db.prepare('SELECT count(*) AS n FROM slots').get()).toEqual({ n: 0 });
   },
 };
 
@@ -91,7 +121,7 @@ describe('migrations', () => {
   it('2 (delivery) keeps every job, its rowid and its ledger rows, and accepts the delivering state', () => {
     const db = versionOneWithJobs();
     const before = db.prepare('SELECT rowid, * FROM jobs ORDER BY rowid').all();
-    migrate(db);
+    migrate(db, MIGRATIONS.slice(0, 2));
     const after = db.prepare<[], Record<string, unknown>>('SELECT rowid, * FROM jobs ORDER BY rowid').all();
     expect(after.map(({ lease_until: lease, ...rest }) => (expect(lease).toBeNull(), rest))).toEqual(before);
     expect(db.pragma('foreign_key_check')).toEqual([]);
@@ -99,7 +129,28 @@ describe('migrations', () => {
     db.prepare("UPDATE jobs SET status = 'delivering' WHERE id = 'j2'").run();
     // A delivering job still holds its whole cost.
     expect(() => db.prepare("UPDATE jobs SET held = 0 WHERE id = 'j2'").run()).toThrow(/CHECK constraint failed/);
-    expect(db.prepare(jobSql.unsettled).all().map((j) => (j as { id: string }).id)).toEqual(['j2']);
+    expect(
+      db.prepare("SELECT id FROM jobs WHERE status IN ('queued', 'running', 'delivering') ORDER BY created_at").all().map((j) => (j as { id: string }).id),
+    ).toEqual(['j2']);
+  });
+
+  it('3 (instances) keeps every job, its rowid and its ledger rows, drops the lease and leaves owners null', () => {
+    const db = versionOneWithJobs();
+    migrate(db, MIGRATIONS.slice(0, 2));
+    // A version-2 file as a bot left it: a delivering job under a lease.
+    db.prepare("UPDATE jobs SET status = 'delivering', lease_until = 99 WHERE id = 'j2'").run();
+    const before = db.prepare('SELECT rowid, * FROM jobs ORDER BY rowid').all();
+    expect(migrate(db)).toMatchObject({ from: 2, to: 3, applied: ['0003_instances'] });
+    const after = db.prepare<[], Record<string, unknown>>('SELECT rowid, * FROM jobs ORDER BY rowid').all();
+    expect(after.map(({ owner, ...rest }) => (expect(owner).toBeNull(), rest))).toEqual(
+      (before as Record<string, unknown>[]).map(({ lease_until: _lease, ...rest }) => rest),
+    );
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.prepare('SELECT count(*) AS n FROM ledger').get()).toEqual({ n: 4 });
+    expect(db.prepare('SELECT count(*) AS n FROM instances').get()).toEqual({ n: 0 });
+    // The repositories' queries run on it: the delivering job is still unsettled, with no owner.
+    expect(db.prepare<[], { id: string; owner: string | null }>(jobSql.unsettled).all().map((j) => [j.id, j.owner])).toEqual([['j2', null]]);
+    expect(checkDatabase(db)).toEqual({ integrity: 'ok', invariant: [], jobs: [] });
   });
 
   it('does nothing when the database is up to date', () => {
@@ -153,9 +204,11 @@ describe('schema', () => {
     const ours = list.filter((t) => t.schema === 'main' && !t.name.startsWith('sqlite_'));
     expect(ours.map((t) => [t.name, t.strict]).sort()).toEqual([
       ['accounts', 1],
+      ['instances', 1],
       ['jobs', 1],
       ['ledger', 1],
       ['settings', 1],
+      ['slots', 1],
     ]);
     expect(() =>
       db.prepare("INSERT INTO accounts VALUES ('cli:a', 'cli', NULL, 'lots', 0, 0, 0)").run(),
@@ -187,6 +240,13 @@ describe('hot queries use an index', () => {
     'account change': { delta: 1, heldDelta: 0, at: 1, key: 'cli:a' },
     'job settlement': { status: 'failed', captured: 0, error_code: null, error_message: null, outputs: '[]', finished_at: 1, id: 'j' },
     'job start': { id: 'j', at: 1 },
+    'queued jobs': {},
+    'queued jobs of an account': { accountKey: 'cli:a' },
+    'slot held by a job': { pool: 'p', jobId: 'j' },
+    'slots taken in a pool': { pool: 'p', now: 1 },
+    'slots released': { jobId: 'j' },
+    'instance renewal': { id: 'i', until: 1 },
+    'instance removal': { id: 'i' },
   };
   const queries: Record<string, string> = {
     'job by id': jobSql.find,
@@ -198,6 +258,13 @@ describe('hot queries use an index', () => {
     'account change': accountSql.change,
     'job settlement': jobSql.settle,
     'job start': jobSql.markRunning,
+    'queued jobs': jobSql.countQueued,
+    'queued jobs of an account': jobSql.countQueuedByAccount,
+    'slot held by a job': slotSql.held,
+    'slots taken in a pool': slotSql.taken,
+    'slots released': slotSql.release,
+    'instance renewal': instanceSql.renew,
+    'instance removal': instanceSql.remove,
   };
   const expected: Record<string, RegExp> = {
     'job by id': /SEARCH jobs USING INDEX sqlite_autoindex_jobs_1 \(id=\?\)/,
@@ -209,6 +276,14 @@ describe('hot queries use an index', () => {
     'account change': /SEARCH accounts USING INDEX sqlite_autoindex_accounts_1 \(key=\?\)/,
     'job settlement': /SEARCH jobs USING INDEX sqlite_autoindex_jobs_1 \(id=\?\)/,
     'job start': /SEARCH jobs USING INDEX sqlite_autoindex_jobs_1 \(id=\?\)/,
+    'queued jobs': /SCAN jobs USING INDEX jobs_unsettled/,
+    'queued jobs of an account': /SEARCH jobs USING INDEX jobs_account \(account_key=\?\)/,
+    'slot held by a job': /SEARCH slots USING PRIMARY KEY \(pool=\? AND job_id=\?\)/,
+    'slots taken in a pool': /SEARCH s USING PRIMARY KEY \(pool=\?\)\nSEARCH i USING INDEX sqlite_autoindex_instances_1 \(id=\?\)/,
+    'slots released': /SEARCH slots USING INDEX slots_job \(job_id=\?\)/,
+    'instance renewal': /SEARCH instances USING INDEX sqlite_autoindex_instances_1 \(id=\?\)/,
+    // Its slots go by the cascade, through their owner index.
+    'instance removal': /SEARCH instances USING INDEX sqlite_autoindex_instances_1 \(id=\?\)\nSEARCH slots USING COVERING INDEX slots_owner \(owner=\?\)/,
   };
 
   const planOf = (sql: string, bound: Record<string, unknown>): string[] => {
@@ -221,7 +296,7 @@ describe('hot queries use an index', () => {
     const plan = planOf(queries[name]!, params[name]!);
     expect(plan.join('\n')).toMatch(expected[name]!);
     // No full scan of a table, and ordered lists come straight off the index.
-    expect(plan.filter((detail) => /^SCAN (jobs|ledger|accounts)$/.test(detail))).toEqual([]);
+    expect(plan.filter((detail) => /^SCAN (jobs|ledger|accounts|slots|instances|s|i)$/.test(detail))).toEqual([]);
     expect(plan.join('\n')).not.toMatch(/TEMP B-TREE/);
   });
 

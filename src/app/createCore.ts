@@ -128,6 +128,7 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
     clock,
     leaseMs: config.instanceLeaseMs,
     self: { id: randomUUID(), role: deps.role ?? 'bot', host: hostname(), pid: process.pid },
+    processStartedAt: Math.floor(performance.timeOrigin),
     pidAlive,
     logger: deps.logger,
   });

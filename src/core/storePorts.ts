@@ -59,8 +59,11 @@ export interface JobStore {
   settle(id: string, settlement: JobSettlement): Promise<boolean>;
   /** Queued, running and delivering jobs, oldest first. */
   unsettled(): Promise<Job[]>;
-  /** How many jobs are queued (not yet running), of one account or in all, over every process. */
-  countQueued(filter: { accountKey?: string }): Promise<number>;
+  /**
+   * How many jobs are queued (waiting in some process's queue, not yet taken), of one account or in
+   * all, over every process — except those of `exceptOwner` (the caller counts its own exactly).
+   */
+  countQueued(filter: { accountKey?: string; exceptOwner?: string }): Promise<number>;
   /** Newest first. */
   list(filter: { accountKey?: string; limit: number }): Promise<Job[]>;
 }

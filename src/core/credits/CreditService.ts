@@ -115,7 +115,7 @@ export class CreditService {
       const found = await tx.accounts.lock(input.accountKey);
       const balance = found?.balance ?? this.#startingCredits;
       if (balance < input.cost) return { ok: false, reason: 'insufficient_credits', balance, cost: input.cost };
-      const refusal = input.queueLimits && (await this.#queueRefusal(tx, input.accountKey, input.queueLimits));
+      const refusal = input.queueLimits && (await this.#queueRefusal(tx, input.accountKey, input.owner ?? null, input.queueLimits));
       if (refusal) return { ok: false, reason: refusal };
 
       let account = found ?? (await this.#create(tx, input.accountKey, input.displayName ?? null));
@@ -190,9 +190,15 @@ export class CreditService {
    * Whether the queues are full. The account's count is exact (its row is locked); the total may be
    * passed by a job or two when processes admit at the same instant on PostgreSQL.
    */
-  async #queueRefusal(tx: StoreTx, accountKey: string, limits: { account: number; all: number }): Promise<'user_busy' | 'queue_full' | undefined> {
-    if ((await tx.jobs.countQueued({ accountKey })) >= limits.account) return 'user_busy';
-    if ((await tx.jobs.countQueued({})) >= limits.all) return 'queue_full';
+  async #queueRefusal(
+    tx: StoreTx,
+    accountKey: string,
+    owner: string | null,
+    limits: NonNullable<HoldInput['queueLimits']>,
+  ): Promise<'user_busy' | 'queue_full' | undefined> {
+    const elsewhere = owner === null ? {} : { exceptOwner: owner };
+    if ((await tx.jobs.countQueued({ accountKey, ...elsewhere })) + limits.waitingHere.account >= limits.account) return 'user_busy';
+    if ((await tx.jobs.countQueued(elsewhere)) + limits.waitingHere.all >= limits.all) return 'queue_full';
     return undefined;
   }
 

@@ -32,10 +32,16 @@ export type HoldInput = Omit<NewJob, 'id' | 'platform' | 'held' | 'status' | 'cr
   /** The instance that will run the job. @defaultValue null */
   readonly owner?: string | null;
   /**
-   * Refuse (nothing written) when this many jobs are already queued, counted in the database over
-   * every process: of this account (`user_busy`), in all (`queue_full`).
+   * Refuse (nothing written) when this many jobs are already queued over every process: of this
+   * account (`user_busy`), in all (`queue_full`). Other processes' queued jobs are counted in the
+   * database; `waitingHere` are the owner's own, which its scheduler knows exactly (a job it has
+   * taken is no longer waiting, though the database says `queued` until it marks it running).
    */
-  readonly queueLimits?: { readonly account: number; readonly all: number };
+  readonly queueLimits?: {
+    readonly account: number;
+    readonly all: number;
+    readonly waitingHere: { readonly account: number; readonly all: number };
+  };
   /** @defaultValue a new id from {@link CreditServiceOptions.newId} */
   readonly id?: string;
   /** Must match the account key's prefix. @defaultValue the key's platform */

@@ -17,8 +17,10 @@ export interface AdmissionOptions {
   readonly clock: Clock;
   /** The instance that will run the jobs admitted here. */
   readonly owner: string;
-  /** Queued jobs allowed in the database, over every process: per account and in all. */
+  /** Queued jobs allowed over every process: per account and in all. */
   readonly queueLimits: { readonly account: number; readonly all: number };
+  /** This process's own waiting jobs, of an account and in all (its scheduler's exact count). */
+  readonly waitingHere: (accountKey: string) => { readonly account: number; readonly all: number };
   /** Largest reference download before it is refused (see {@link checkDeclaredReferences}). */
   readonly maxReferenceDownloadBytes: number;
   /**
@@ -82,7 +84,7 @@ export class Admission {
       cost: request.cost,
       createdAt: this.#o.clock.now(),
       owner: this.#o.owner,
-      queueLimits: this.#o.queueLimits,
+      queueLimits: { ...this.#o.queueLimits, waitingHere: this.#o.waitingHere(intent.accountKey) },
     });
     if (held.ok) return held;
     if (held.reason !== 'insufficient_credits') return refuse(held.reason);

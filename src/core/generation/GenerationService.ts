@@ -89,6 +89,7 @@ export class GenerationService {
       clock: options.clock,
       owner: options.instances.id,
       queueLimits: { account: limits.userQueueLimit, all: limits.queueLimit },
+      waitingHere: (accountKey) => ({ account: this.#scheduler.waitingOf(accountKey), all: this.#scheduler.depth }),
       maxReferenceDownloadBytes: limits.maxReferenceDownloadBytes,
       fetchAllowOrigins: options.fetchAllowOrigins,
     });

@@ -70,28 +70,31 @@ export class JobExecutor {
   }
 
   async run(pending: PendingJob): Promise<void> {
-    try {
-      await this.#o.slots.acquire(pending.job, pending.controller.signal);
-    } catch {
-      return; // Shutdown settled this job as interrupted while it waited for a slot.
-    }
-    let produced: Produced;
-    let job: Job | undefined;
-    // The slots cover the provider call only: they are given back as soon as it answers, and the
-    // next job starts while this one downloads its images.
-    let released: Promise<void> | undefined;
-    const release = (): Promise<void> => (released ??= this.#o.slots.release(pending.job.id));
+    // Running from the moment this process takes it: `queued` in the database means waiting in a
+    // scheduler's queue, which is what the queue limits count over every process.
+    const job = await this.#start(pending);
+    if (!job) return;
+    const log = jobLog(this.#o.logger, job);
     // Durations use the monotonic clock; the injected clock stamps rows.
     const started = performance.now();
     try {
-      job = await this.#start(pending);
-      if (!job) return;
-      produced = await this.#produce(pending, jobLog(this.#o.logger, job), release);
+      await this.#o.slots.acquire(job, pending.controller.signal);
+    } catch (error) {
+      if (pending.controller.signal.aborted) return; // Shutdown settled it while it waited for a slot.
+      await this.#o.failures.fail(job, error, Math.round(performance.now() - started), log);
+      return;
+    }
+    // The slots cover the provider call only: they are given back as soon as it answers, and the
+    // next job starts while this one downloads its images.
+    let released: Promise<void> | undefined;
+    const release = (): Promise<void> => (released ??= this.#o.slots.release(job.id));
+    let produced: Produced;
+    try {
+      produced = await this.#produce(pending, log, release);
     } finally {
       await release();
     }
     if (pending.controller.signal.aborted) return; // Shutdown settled this job as interrupted already.
-    const log = jobLog(this.#o.logger, job);
     const durationMs = Math.round(performance.now() - started);
     if (produced.images.length > 0) await this.#offer(pending, job, produced.images, durationMs, log);
     else await this.#o.failures.fail(job, produced.failure, durationMs, log);

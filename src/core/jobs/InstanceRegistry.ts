@@ -10,6 +10,8 @@ export interface InstanceRegistryOptions {
   readonly leaseMs: number;
   /** This process: its id, role, host and pid. */
   readonly self: Pick<Instance, 'id' | 'role' | 'host' | 'pid'>;
+  /** When (epoch ms) this operating-system process started: instances with our pid from before then are predecessors. */
+  readonly processStartedAt: number;
   /** Whether a process of this host is alive (`process.kill(pid, 0)`). */
   readonly pidAlive: (pid: number) => boolean;
   readonly logger: Logger;
@@ -72,9 +74,11 @@ export class InstanceRegistry {
     if (instance.id === this.id) return false;
     if (instance.leaseUntil < now) return true;
     if (instance.host !== this.#o.self.host) return false;
-    // Same host: this process's own pid under another id is a predecessor (a container restarted
-    // with the same pid); a pid that no longer runs is a crash.
-    return instance.pid === this.#o.self.pid || !this.#o.pidAlive(instance.pid);
+    // Same host: this process's own pid under another id, registered before this process began, is a
+    // predecessor (a container restarted with the same pid); one registered since lives in this
+    // process. A pid that no longer runs is a crash.
+    if (instance.pid === this.#o.self.pid) return instance.startedAt < this.#o.processStartedAt;
+    return !this.#o.pidAlive(instance.pid);
   }
 
   #schedule(): void {

@@ -60,6 +60,11 @@ export class Scheduler {
     return this.#waiting.size;
   }
 
+  /** Jobs of this user waiting to start. */
+  waitingOf(user: string): number {
+    return this.#queues.get(user)?.length ?? 0;
+  }
+
   /** Whether {@link enqueue} would accept a job from this user now. */
   room(user: string): 'ok' | 'queue_full' | 'user_busy' {
     if (!this.#accepting || this.#waiting.size >= this.#options.queueLimit) return 'queue_full';

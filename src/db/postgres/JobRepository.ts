@@ -22,8 +22,10 @@ export const jobSql = {
     `finished_at = $7 WHERE id = $1 AND ${UNSETTLED}`,
   unsettled: `SELECT ${ALL} FROM jobs WHERE ${UNSETTLED} ORDER BY created_at, seq`,
   // Queued implies unsettled, so PostgreSQL reads these from the small partial index too.
-  countQueued: "SELECT count(*) AS count FROM jobs WHERE status = 'queued'",
-  countQueuedByAccount: "SELECT count(*) AS count FROM jobs WHERE status = 'queued' AND account_key = $1",
+  // Every job when the owner to leave out is null, else those of other owners (and of none).
+  countQueued: "SELECT count(*) AS count FROM jobs WHERE status = 'queued' AND ($1::text IS NULL OR owner IS DISTINCT FROM $1)",
+  countQueuedByAccount:
+    "SELECT count(*) AS count FROM jobs WHERE status = 'queued' AND account_key = $1 AND ($2::text IS NULL OR owner IS DISTINCT FROM $2)",
   // Newest first is insertion order: seq only grows.
   listByAccount: `SELECT ${ALL} FROM jobs WHERE account_key = $1 ORDER BY seq DESC LIMIT $2`,
   list: `SELECT ${ALL} FROM jobs ORDER BY seq DESC LIMIT $1`,
@@ -76,11 +78,12 @@ export class JobRepository implements JobStore {
     return rows.map(toJob);
   }
 
-  async countQueued(filter: { accountKey?: string }): Promise<number> {
+  async countQueued(filter: { accountKey?: string; exceptOwner?: string }): Promise<number> {
+    const except = filter.exceptOwner ?? null;
     const { rows } =
       filter.accountKey === undefined
-        ? await this.#q.query<{ count: number }>(jobSql.countQueued)
-        : await this.#q.query<{ count: number }>(jobSql.countQueuedByAccount, [filter.accountKey]);
+        ? await this.#q.query<{ count: number }>(jobSql.countQueued, [except])
+        : await this.#q.query<{ count: number }>(jobSql.countQueuedByAccount, [filter.accountKey, except]);
     return rows[0]?.count ?? 0;
   }
 

@@ -6,6 +6,8 @@ import type { SqliteDatabase } from './types.js';
 
 const ALL = columnList(JOB_COLUMNS);
 const UNSETTLED = "status IN ('queued', 'running', 'delivering')";
+/** Every job when @except is null, else those of other owners (and of none). */
+const NOT_EXCEPTED = '(@except IS NULL OR owner IS NOT @except)';
 
 type SettleParams = Pick<JobRow, 'id' | 'status' | 'captured' | 'error_code' | 'error_message' | 'outputs' | 'finished_at'>;
 
@@ -23,8 +25,8 @@ export const jobSql = {
   // Unsettled jobs, oldest first, from the partial index jobs_unsettled: the WHERE repeats the
   // index's condition word for word, which is what lets SQLite use it.
   unsettled: `SELECT ${ALL} FROM jobs WHERE ${UNSETTLED} ORDER BY created_at, rowid`,
-  countQueued: `SELECT count(*) FROM jobs WHERE ${UNSETTLED} AND status = 'queued'`,
-  countQueuedByAccount: `SELECT count(*) FROM jobs WHERE ${UNSETTLED} AND status = 'queued' AND account_key = @accountKey`,
+  countQueued: `SELECT count(*) FROM jobs WHERE ${UNSETTLED} AND status = 'queued' AND ${NOT_EXCEPTED}`,
+  countQueuedByAccount: `SELECT count(*) FROM jobs WHERE ${UNSETTLED} AND status = 'queued' AND account_key = @accountKey AND ${NOT_EXCEPTED}`,
   // Newest first is insertion order: rowids only grow.
   listByAccount: `SELECT ${ALL} FROM jobs WHERE account_key = @accountKey ORDER BY rowid DESC LIMIT @limit`,
   list: `SELECT ${ALL} FROM jobs ORDER BY rowid DESC LIMIT @limit`,
@@ -52,8 +54,8 @@ export class JobRepository implements JobStore {
     this.#markDelivering = db.prepare<[{ id: string; outputs: string }], JobRow>(jobSql.markDelivering);
     this.#settle = db.prepare<[SettleParams]>(jobSql.settle);
     this.#unsettled = db.prepare<[], JobRow>(jobSql.unsettled);
-    this.#countQueued = db.prepare<[], number>(jobSql.countQueued).pluck();
-    this.#countQueuedByAccount = db.prepare<[{ accountKey: string }], number>(jobSql.countQueuedByAccount).pluck();
+    this.#countQueued = db.prepare<[{ except: string | null }], number>(jobSql.countQueued).pluck();
+    this.#countQueuedByAccount = db.prepare<[{ accountKey: string; except: string | null }], number>(jobSql.countQueuedByAccount).pluck();
     this.#listByAccount = db.prepare<[{ accountKey: string; limit: number }], JobRow>(jobSql.listByAccount);
     this.#list = db.prepare<[{ limit: number }], JobRow>(jobSql.list);
   }
@@ -98,9 +100,12 @@ export class JobRepository implements JobStore {
     return Promise.resolve(this.#unsettled.all().map(toJob));
   }
 
-  countQueued(filter: { accountKey?: string }): Promise<number> {
+  countQueued(filter: { accountKey?: string; exceptOwner?: string }): Promise<number> {
+    const except = filter.exceptOwner ?? null;
     const count =
-      filter.accountKey === undefined ? this.#countQueued.get() : this.#countQueuedByAccount.get({ accountKey: filter.accountKey });
+      filter.accountKey === undefined
+        ? this.#countQueued.get({ except })
+        : this.#countQueuedByAccount.get({ accountKey: filter.accountKey, except });
     return Promise.resolve(count ?? 0);
   }
 

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,26 +7,14 @@ import { NBPRO_FAKE_KEY, startNbproServer, type FakeNbproServer } from '../../fa
 import { GatedProvider } from '../../fakes/GatedProvider.js';
 import { intent, startCore, submitAndWait, type Harness } from '../../support/coreHarness.js';
 import { ManualClock } from '../../support/ManualClock.js';
-import { openDatabase } from '../../../src/db/sqlite/open.js';
+import { deadPid, setInstancePid } from '../../support/instancePid.js';
 
 /**
  * The cores of a test share its pid, so each takes the others for predecessors of its own (a
  * restart), that is for dead. This makes one look like another process of this host, running as `pid`.
  */
 function runsAs(h: Harness, pid: number): void {
-  const db = openDatabase(h.dbPath);
-  try {
-    expect(db.prepare('UPDATE instances SET pid = ? WHERE id = ?').run(pid, h.core.instances.id).changes).toBe(1);
-  } finally {
-    db.close();
-  }
-}
-
-/** The pid of a process that has exited. */
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
-  await once(child, 'exit');
-  return child.pid!;
+  setInstancePid(h.dbPath, h.core.instances.id, pid);
 }
 
 describe('queue, cancellation, shutdown and restart', () => {
@@ -97,8 +83,9 @@ describe('queue, cancellation, shutdown and restart', () => {
     await dead.core.generation.submit(intent({ accountKey: 'discord:100000000000000001', platform: 'discord' }));
     await dead.core.generation.submit(intent({ accountKey: 'slack:T1:U2', platform: 'slack' }));
     await nbpro.waitForRequests(1);
-    // The first process "dies": a second one opens the same file and recovers. It runs under the
-    // same pid on the same host, so it takes the first for its predecessor (a restart): gone.
+    // The first process "dies" (its row now names a pid that has exited): a second one opens the
+    // same file and recovers.
+    runsAs(dead, await deadPid());
     const next = await start();
     const interrupted = await next.core.generation.recoverInterrupted();
     expect(interrupted.map((j) => [j.accountKey, j.status, j.held]).sort()).toEqual([
@@ -116,6 +103,8 @@ describe('queue, cancellation, shutdown and restart', () => {
     harnesses.push(slow);
     const run = submitAndWait(slow.core, intent({ accountKey: 'slack:T1:U1', platform: 'slack' }));
     await gated.waitForCalls(1);
+    // Another process takes this one for dead (its row names a pid that has exited) and releases the job.
+    runsAs(slow, await deadPid());
     const other = await start();
     expect(await other.core.generation.recoverInterrupted()).toHaveLength(1);
     gated.release();

@@ -109,7 +109,7 @@ describe('Discord sharding through the real client', () => {
       provider.release();
       await fake.waitForRequest((r) => r.method === 'PATCH' && r.route.endsWith(`${i.token}/messages/@original`) && r.files.length > 0, 'the result');
       await running.app.core.generation.settled();
-      expect(running.app.core.jobs.history({ accountKey: `discord:${alice.id}` })).toEqual([expect.objectContaining({ status: 'succeeded', captured: 1 })]);
+      expect(await running.app.core.jobs.history({ accountKey: `discord:${alice.id}` })).toEqual([expect.objectContaining({ status: 'succeeded', captured: 1 })]);
       expect(logged(other, 'job interrupted by restart')).toEqual([]);
     } finally {
       vi.useRealTimers();

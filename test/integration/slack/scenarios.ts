@@ -175,8 +175,8 @@ export function slackScenarios(mode: Mode): void {
       await h.fake.deliver('interactive', reroll);
       await h.fake.deliver('interactive', reroll, { retry: 1 });
       const second = await h.result(1);
-      expect(h.jobs(BOB)).toMatchObject([{ kind: 'reroll', status: 'succeeded' }]);
-      expect(h.account(BOB)).toMatchObject({ balance: STARTING_CREDITS - COST_1K, held: 0 });
+      expect(await h.jobs(BOB)).toMatchObject([{ kind: 'reroll', status: 'succeeded' }]);
+      expect(await h.account(BOB)).toMatchObject({ balance: STARTING_CREDITS - COST_1K, held: 0 });
 
       const remove = h.fake.payloads.blockAction({ user: BOB, message: { channel: second.channel, ts: second.messageTs }, actionId: 'result_delete', value: second.value });
       await h.fake.deliver('interactive', remove);

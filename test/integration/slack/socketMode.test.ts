@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALICE, COST_1K, STARTING_CREDITS, startHarness, tempDatabase } from './harness.js';
 import { slackScenarios } from './scenarios.js';
+import { deadPid, setInstancePid } from '../../support/instancePid.js';
 
 slackScenarios('socket');
 
@@ -37,6 +38,7 @@ describe('Slack app in Socket Mode', () => {
       crashed.nbpro.setMode({ kind: 'hang' });
       await crashed.imagine('a stranded job');
       await crashed.nbpro.waitForRequests(1);
+      setInstancePid(db.path, crashed.app.core.instances.id, await deadPid());
       const restarted = await startHarness('socket', { databasePath: db.path, fake: crashed.fake, nbpro: crashed.nbpro });
       try {
         const told = await restarted.ephemeral(ALICE, 'The bot restarted before your image');

@@ -234,7 +234,7 @@ describe('hold', () => {
   });
 
   it('refuses with user_busy or queue_full when queueLimits are reached, counting queued jobs only, and writes nothing', async () => {
-    const queueLimits = { account: 2, all: 3 };
+    const queueLimits = { account: 2, all: 3, waitingHere: { account: 0, all: 0 } };
     const a1 = await h.credits.hold(holdInput({ queueLimits }));
     const a2 = await h.credits.hold(holdInput({ queueLimits }));
     expect(a1.ok && a2.ok).toBe(true);
@@ -258,11 +258,23 @@ describe('hold', () => {
     // A repeated idempotency key is still the same job, not a refusal.
     const input = holdInput({ accountKey: 'cli:erin' });
     await h.credits.hold(input);
-    expect(await h.credits.hold({ ...input, queueLimits: { account: 0, all: 0 } })).toMatchObject({ ok: true, duplicate: true });
+    expect(await h.credits.hold({ ...input, queueLimits: { account: 0, all: 0, waitingHere: { account: 0, all: 0 } } })).toMatchObject({ ok: true, duplicate: true });
+  });
+
+  it("counts the owner's own waiting jobs as its scheduler reports them, and other owners' from the database", async () => {
+    const limits = (waiting: number) => ({ account: 2, all: 10, waitingHere: { account: waiting, all: waiting } });
+    // Two of this owner's jobs are queued in the database, but its scheduler has taken both: room.
+    await h.credits.hold(holdInput({ owner: 'here', queueLimits: limits(0) }));
+    await h.credits.hold(holdInput({ owner: 'here', queueLimits: limits(0) }));
+    expect(await h.credits.hold(holdInput({ owner: 'here', queueLimits: limits(0) }))).toMatchObject({ ok: true });
+    // Its scheduler has two waiting: full, whatever the database says of them.
+    expect(await h.credits.hold(holdInput({ owner: 'here', queueLimits: limits(2) }))).toEqual({ ok: false, reason: 'user_busy' });
+    // Another process's view: all three queued jobs of 'here' count.
+    expect(await h.credits.hold(holdInput({ owner: 'there', queueLimits: limits(0) }))).toEqual({ ok: false, reason: 'user_busy' });
   });
 
   it('refuses for credits before looking at the queue', async () => {
-    expect(await h.credits.hold(holdInput({ unitCost: 51, queueLimits: { account: 0, all: 0 } }))).toEqual({
+    expect(await h.credits.hold(holdInput({ unitCost: 51, queueLimits: { account: 0, all: 0, waitingHere: { account: 0, all: 0 } } }))).toEqual({
       ok: false,
       reason: 'insufficient_credits',
       balance: 50,

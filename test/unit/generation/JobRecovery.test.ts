@@ -34,6 +34,7 @@ beforeEach(async () => {
     clock: h.clock,
     leaseMs: LEASE,
     self: { id: 'me', role: 'bot', host: HOST, pid: OUR_PID },
+    processStartedAt: h.clock.now(),
     pidAlive: (pid) => alive.has(pid),
     logger: captureLogger().logger,
   });

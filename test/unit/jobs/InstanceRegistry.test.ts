@@ -11,6 +11,8 @@ import { ManualClock } from '../../support/ManualClock.js';
 const LEASE = 30_000;
 const HOST = 'bot-host';
 const OUR_PID = 1000;
+/** When this (pretend) operating-system process started: the clock's start. */
+const PROCESS_STARTED = 1_700_000_000_000;
 
 let db: SqliteDatabase;
 let store: Store;
@@ -36,6 +38,7 @@ function registry(self: Partial<InstanceRegistryOptions['self']> = {}, logs = ca
     clock,
     leaseMs: LEASE,
     self: { id: 'me', role: 'bot', host: HOST, pid: OUR_PID, ...self },
+    processStartedAt: PROCESS_STARTED,
     pidAlive: (pid) => alive.has(pid),
     logger: logs.logger,
   });
@@ -97,8 +100,10 @@ describe('InstanceRegistry', () => {
     alive.add(2001);
     await other({ id: 'live-here', pid: 2001 });
     await other({ id: 'dead-here', pid: 2002 });
-    // This process's pid under another id: a predecessor (a container restarted with the same pid).
-    await other({ id: 'predecessor', pid: OUR_PID });
+    // This process's pid under another id, registered before this process began: a predecessor (a
+    // container restarted with the same pid). One registered since lives in this process.
+    await other({ id: 'predecessor', pid: OUR_PID, startedAt: PROCESS_STARTED - 1 });
+    await other({ id: 'sibling-core', pid: OUR_PID, startedAt: PROCESS_STARTED });
     // Another host: its pids mean nothing here; only its lease counts.
     await other({ id: 'elsewhere', host: 'other-host', pid: 2002 });
     await other({ id: 'expired-elsewhere', host: 'other-host', pid: 2003, leaseUntil: clock.now() - 1 });
@@ -108,13 +113,13 @@ describe('InstanceRegistry', () => {
 
     const live = await r.sweep();
 
-    expect([...live].sort()).toEqual(['at-the-end', 'elsewhere', 'live-here', 'me']);
-    expect(Object.keys(await rows()).sort()).toEqual(['at-the-end', 'elsewhere', 'live-here', 'me']);
+    expect([...live].sort()).toEqual(['at-the-end', 'elsewhere', 'live-here', 'me', 'sibling-core']);
+    expect(Object.keys(await rows()).sort()).toEqual(['at-the-end', 'elsewhere', 'live-here', 'me', 'sibling-core']);
     const removed = logs.lines.map((l) => JSON.parse(l) as { msg: string; instances?: { id: string }[] }).find((l) => l.msg === 'removed processes that stopped renewing');
     expect(removed?.instances?.map((i) => i.id).sort()).toEqual(['dead-here', 'expired-elsewhere', 'expired-here', 'predecessor']);
     // Once a lease runs out, the instance is dead wherever it runs.
     clock.advance(1);
-    expect([...(await r.sweep())].sort()).toEqual(['elsewhere', 'live-here', 'me']);
+    expect([...(await r.sweep())].sort()).toEqual(['elsewhere', 'live-here', 'me', 'sibling-core']);
   });
 
   it('never takes itself for dead, even with its own lease run out', async () => {
@@ -163,6 +168,7 @@ describe('InstanceRegistry', () => {
       clock,
       leaseMs: LEASE,
       self: { id: 'me', role: 'bot', host: HOST, pid: OUR_PID },
+      processStartedAt: PROCESS_STARTED,
       pidAlive: () => true,
       logger: logs.logger,
     });

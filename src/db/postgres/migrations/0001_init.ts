@@ -65,6 +65,8 @@ export const init = {
     -- Unsettled jobs oldest first (recovery, queue counts). Partial: a job leaves it when it
     -- settles, so it stays as small as the queue.
     CREATE INDEX jobs_unsettled ON jobs (created_at, seq) WHERE status IN ('queued', 'running', 'delivering');
+    -- An account's unsettled jobs: the queue limit counts them at every hold.
+    CREATE INDEX jobs_unsettled_account ON jobs (account_key) WHERE status IN ('queued', 'running', 'delivering');
 
     CREATE TABLE ledger (
       id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

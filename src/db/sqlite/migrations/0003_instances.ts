@@ -27,6 +27,9 @@ export const instances = {
     ALTER TABLE jobs DROP COLUMN lease_until;
     -- No foreign key: an instance's row goes when it ends, its settled jobs stay.
     ALTER TABLE jobs ADD COLUMN owner TEXT;
+    -- An account's unsettled jobs: the queue limit counts them at every hold. Partial, so it stays as
+    -- small as the queue; the WHERE must be repeated word for word by the queries that use it.
+    CREATE INDEX jobs_unsettled_account ON jobs (account_key) WHERE status IN ('queued', 'running', 'delivering');
 
     CREATE TABLE slots (
       pool   TEXT NOT NULL,

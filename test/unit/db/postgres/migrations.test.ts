@@ -47,7 +47,7 @@ describe('migratePostgres', () => {
     expect(await columnsOf(pool!, 'instances')).toEqual([...INSTANCE_COLUMNS]);
     expect(await columnsOf(pool!, 'slots')).toEqual(['pool', 'job_id', 'owner']);
     expect(await names(pool!, "SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key' ORDER BY 1")).toEqual([
-      'jobs_account', 'jobs_unsettled', 'ledger_account', 'slots_job', 'slots_owner',
+      'jobs_account', 'jobs_unsettled', 'jobs_unsettled_account', 'ledger_account', 'slots_job', 'slots_owner',
     ]);
     expect((await pool!.query('SELECT version, name FROM schema_migrations')).rows).toEqual([{ version: 1, name: 'init' }]);
   });

@@ -1,0 +1,67 @@
+import type { SlotClaim, SlotStore } from '../../core/storePorts.js';
+import { SLOT_POOL_LOCK_SPACE } from './advisoryLocks.js';
+import type { Queryable } from './queryable.js';
+
+/** Runs `fn` in a transaction: the caller's when `acquire` is called inside one, else a new one. */
+export type InTransaction = <T>(fn: (q: Queryable) => Promise<T>) => Promise<T>;
+
+/** The SQL this repository runs, exported so tests can check its plans. Parameters are positional. */
+export const slotSql = {
+  // One lock per pool, held to the end of the transaction: callers wanting the same pool take turns
+  // counting and inserting, so no two see the same free slot. Locks are taken in the order of their
+  // keys (PostgreSQL evaluates a volatile select list after ORDER BY), so two callers wanting the
+  // same pools never hold one each while waiting for the other's.
+  lockPools:
+    `SELECT pg_advisory_xact_lock(${SLOT_POOL_LOCK_SPACE}, key) ` +
+    'FROM (SELECT DISTINCT hashtext(pool) AS key FROM unnest($1::text[]) AS pool) AS pools ORDER BY key',
+  // Per pool: whether this job already holds its slot, and how many slots count — those of
+  // instances whose lease has not run out at `now`.
+  count:
+    'SELECT claim.pool, ' +
+    'EXISTS (SELECT 1 FROM slots WHERE slots.pool = claim.pool AND slots.job_id = $2) AS held, ' +
+    '(SELECT count(*) FROM slots JOIN instances ON instances.id = slots.owner ' +
+    ' WHERE slots.pool = claim.pool AND instances.lease_until >= $3) AS taken ' +
+    'FROM unnest($1::text[]) AS claim(pool)',
+  insert: 'INSERT INTO slots (pool, job_id, owner) SELECT pool, $2, $3 FROM unnest($1::text[]) AS pool',
+  release: 'DELETE FROM slots WHERE job_id = $1',
+} as const;
+
+interface PoolCount {
+  pool: string;
+  held: boolean;
+  taken: number;
+}
+
+/** {@link SlotStore} on PostgreSQL. */
+export class SlotRepository implements SlotStore {
+  readonly #q: Queryable;
+  readonly #inTransaction: InTransaction;
+
+  /**
+   * @param q - for statements of their own (release).
+   * @param inTransaction - where `acquire` counts and inserts.
+   */
+  constructor(q: Queryable, inTransaction: InTransaction) {
+    this.#q = q;
+    this.#inTransaction = inTransaction;
+  }
+
+  acquire(claims: readonly SlotClaim[], jobId: string, owner: string, now: number): Promise<boolean> {
+    const capacities = new Map<string, number>();
+    for (const claim of claims) if (!capacities.has(claim.pool)) capacities.set(claim.pool, claim.capacity);
+    if (capacities.size === 0) return Promise.resolve(true);
+    const pools = [...capacities.keys()];
+    return this.#inTransaction(async (q) => {
+      await q.query(slotSql.lockPools, [pools]);
+      const { rows } = await q.query<PoolCount>(slotSql.count, [pools, jobId, now]);
+      if (!rows.every((row) => row.held || row.taken < (capacities.get(row.pool) ?? 0))) return false;
+      const missing = rows.filter((row) => !row.held).map((row) => row.pool);
+      if (missing.length > 0) await q.query(slotSql.insert, [missing, jobId, owner]);
+      return true;
+    });
+  }
+
+  async release(jobId: string): Promise<void> {
+    await this.#q.query(slotSql.release, [jobId]);
+  }
+}

@@ -1,0 +1,4 @@
+import { describeStoreContract } from '../storeContract.js';
+import { openTestStore } from './support.js';
+
+describeStoreContract('PostgreSQL', () => openTestStore({ maxConnections: 4 }));

@@ -17,7 +17,11 @@ export interface Harness {
 
 /** A CreditService (and the JobService beside it) on a real (migrated) database with a manual clock and readable job ids. */
 export function createHarness(db: SqliteDatabase, startingCredits = 50, idPrefix = 'job'): Harness {
-  const store = createSqliteStore(db);
+  return harnessOn(createSqliteStore(db), startingCredits, idPrefix);
+}
+
+/** The same harness on any engine's {@link Store}. */
+export function harnessOn(store: Store, startingCredits = 50, idPrefix = 'job'): Harness {
   const clock = new ManualClock(1_700_000_000_000);
   let next = 0;
   const credits = new CreditService({ store, clock, startingCredits, newId: () => `${idPrefix}-${++next}` });

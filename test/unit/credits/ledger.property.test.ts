@@ -22,5 +22,5 @@ describeLedgerProperty(
       },
     });
   },
-  { numRuns: 200, maxCommands: 60, timeout: 60_000 },
+  { numRuns: 100, maxCommands: 60, timeout: 60_000 },
 );

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord, type DiscordRequest, type Injected } from '../../fakes/discord.js';
 import { GatedProvider } from '../../fakes/GatedProvider.js';
 import { startApp, tempDir, type RunningApp } from './harness.js';
+import { deadPid, setInstancePid } from '../../support/instancePid.js';
 
 const EPHEMERAL = 64;
 const content = (r: DiscordRequest): string | undefined => (r.body as { content?: string } | undefined)?.content;
@@ -125,8 +126,9 @@ describe('Discord job life: progress, late delivery, restarts (offline renderer 
     track(fake.slashCommand('imagine', { prompt: 'never finished' }, { user: dave }));
     await stuck.waitForCalls(1);
     expect(await dead.app.core.credits.account(key)).toMatchObject({ balance: 49, held: 1 });
-    // The old process dies: its bot is gone and its job never settles.
+    // The old process dies: its bot is gone, its job never settles, and its row names a pid that exited.
     await dead.app.adapters[0]!.stop();
+    setInstancePid(`${dir.path}/restart.db`, dead.app.core.instances.id, await deadPid());
 
     const fresh = await app('restart', new GatedProvider());
     try {
@@ -230,6 +232,7 @@ describe('Discord job life: progress, late delivery, restarts (offline renderer 
       track(fake.slashCommand('imagine', { prompt }, { user: hana }));
       await gate.waitForCalls(2);
       await first.app.adapters[0]!.stop();
+      setInstancePid(`${dir.path}/graphemes.db`, first.app.core.instances.id, await deadPid());
       fresh = await app('graphemes', new GatedProvider());
       const notice = await fake.waitForRequest(
         (r) => r.method === 'POST' && r.route === `/channels/${fake.channelId}/messages` && (content(r) ?? '').startsWith(`<@${hana.id}> The bot restarted`),

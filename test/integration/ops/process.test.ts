@@ -221,8 +221,9 @@ describe('the real process', () => {
     const failed = await bot.waitForLog('start-up failed');
     expect(failed.level).toBe(60);
     expect(JSON.stringify(failed.err)).toMatch(/Slack refused SLACK_BOT_TOKEN/);
-    const msgs = bot.lines.map((l) => l.msg);
-    expect(msgs.indexOf('start-up failed')).toBeLessThan(msgs.indexOf('stopped'));
+    // Through the normal shutdown, for that reason and no other, and out with 1.
+    expect(bot.lines.filter((l) => l.msg === 'shutting down')).toEqual([expect.objectContaining({ reason: 'start-up failed' })]);
+    expect(bot.lines.filter((l) => l.msg === 'stopped')).toEqual([expect.objectContaining({ exitCode: 1 })]);
     expect(readLedger(dbPath).check).toMatchObject({ integrity: 'ok', invariant: [], jobs: [] });
   });
 });

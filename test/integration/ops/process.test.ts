@@ -222,6 +222,7 @@ describe('the real process', () => {
     expect(failed.level).toBe(60);
     expect(JSON.stringify(failed.err)).toMatch(/Slack refused SLACK_BOT_TOKEN/);
     // Through the normal shutdown, for that reason and no other, and out with 1.
+    await bot.waitForLog('stopped');
     expect(bot.lines.filter((l) => l.msg === 'shutting down')).toEqual([expect.objectContaining({ reason: 'start-up failed' })]);
     expect(bot.lines.filter((l) => l.msg === 'stopped')).toEqual([expect.objectContaining({ exitCode: 1 })]);
     expect(readLedger(dbPath).check).toMatchObject({ integrity: 'ok', invariant: [], jobs: [] });

@@ -4,35 +4,13 @@ import type { Store } from '../../../src/core/storePorts.js';
 import { createSqliteStore } from '../../../src/db/sqlite/store.js';
 import { openDatabase } from '../../../src/db/sqlite/open.js';
 import type { SqliteDatabase } from '../../../src/db/sqlite/types.js';
+import { job as storeJob } from './storeFixtures.js';
 
 let db: SqliteDatabase;
 let store: Store;
 
-const job: NewJob = {
-  id: 'j1',
-  idempotencyKey: 'k1',
-  accountKey: 'slack:T1:U1',
-  platform: 'slack',
-  destination: { channel: 'C1', threadTs: '171.5', nested: { list: [1, 'two', null] } },
-  kind: 'edit',
-  parentId: null,
-  request: {
-    prompt: 'ünïcødé ✓ "quotes"',
-    model: 'm',
-    aspectRatio: '16:9',
-    resolution: '2K',
-    count: 2,
-    references: [{ name: 'a.png', url: 'https://example.com/a.png' }, { name: 'b.jpg' }],
-  },
-  provider: 'nbpro',
-  model: 'm',
-  unitCost: 6,
-  cost: 12,
-  held: 12,
-  status: 'queued',
-  createdAt: 100,
-  owner: 'instance-1',
-};
+/** The shared fixture job, as this file has always named it. */
+const job: NewJob = storeJob('j1', { idempotencyKey: 'k1', request: { ...storeJob('j1').request, prompt: 'ünïcødé ✓ "quotes"' }, owner: 'instance-1' });
 
 beforeEach(async () => {
   db = openDatabase(':memory:');

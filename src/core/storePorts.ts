@@ -97,6 +97,11 @@ export interface SlotStore {
   acquire(claims: readonly SlotClaim[], jobId: string, owner: string, now: number): Promise<boolean>;
   /** Gives back every slot the job holds. */
   release(jobId: string): Promise<void>;
+  /**
+   * Calls `onFreed` when another process may have given a slot back (an engine that can hear it;
+   * without, waiting jobs poll). Returns the way to stop.
+   */
+  watch?(onFreed: () => void): () => void;
 }
 
 /** The ports as one transaction sees them. */

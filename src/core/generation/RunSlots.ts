@@ -28,6 +28,8 @@ export class RunSlots {
 
   constructor(options: RunSlotsOptions) {
     this.#o = options;
+    // Slots freed by other processes wake the waiters too, where the engine can hear it.
+    options.slots.watch?.(() => this.#wakeAll());
   }
 
   /** Resolves once the job holds its slots; rejects with the signal's reason when aborted first. */
@@ -43,6 +45,10 @@ export class RunSlots {
   /** Gives the job's slots back and wakes the jobs of this process waiting for one. */
   async release(jobId: string): Promise<void> {
     await this.#o.slots.release(jobId);
+    this.#wakeAll();
+  }
+
+  #wakeAll(): void {
     const waiting = this.#wake;
     this.#wake = new Set();
     for (const wake of waiting) wake();

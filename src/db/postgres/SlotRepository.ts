@@ -1,6 +1,7 @@
 import type { SlotClaim, SlotStore } from '../../core/storePorts.js';
 import { SLOT_POOL_LOCK_SPACE } from './advisoryLocks.js';
 import type { Queryable } from './queryable.js';
+import { SLOTS_FREED_CHANNEL } from './SlotWatch.js';
 
 /** Runs `fn` in a transaction: the caller's when `acquire` is called inside one, else a new one. */
 export type InTransaction = <T>(fn: (q: Queryable) => Promise<T>) => Promise<T>;
@@ -15,15 +16,20 @@ export const slotSql = {
     `SELECT pg_advisory_xact_lock(${SLOT_POOL_LOCK_SPACE}, key) ` +
     'FROM (SELECT DISTINCT hashtext(pool) AS key FROM unnest($1::text[]) AS pool) AS pools ORDER BY key',
   // Per pool: whether this job already holds its slot, and how many slots count — those of
-  // instances whose lease has not run out at `now`.
+  // instances whose lease has not run out at `now`, for jobs not yet settled (slot writes commit
+  // without waiting for the disk, so after a server crash a release may be lost; a settled job's
+  // slot then no longer counts).
   count:
     'SELECT claim.pool, ' +
     'EXISTS (SELECT 1 FROM slots WHERE slots.pool = claim.pool AND slots.job_id = $2) AS held, ' +
     '(SELECT count(*) FROM slots JOIN instances ON instances.id = slots.owner ' +
-    ' WHERE slots.pool = claim.pool AND instances.lease_until >= $3) AS taken ' +
+    ' WHERE slots.pool = claim.pool AND instances.lease_until >= $3' +
+    "  AND NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.id = slots.job_id AND jobs.status NOT IN ('queued', 'running', 'delivering'))) AS taken " +
     'FROM unnest($1::text[]) AS claim(pool)',
   insert: 'INSERT INTO slots (pool, job_id, owner) SELECT pool, $2, $3 FROM unnest($1::text[]) AS pool',
   release: 'DELETE FROM slots WHERE job_id = $1',
+  // Delivered at commit, to every process listening (SlotWatch), this one included.
+  announce: `SELECT pg_notify('${SLOTS_FREED_CHANNEL}', '')`,
 } as const;
 
 interface PoolCount {
@@ -34,15 +40,10 @@ interface PoolCount {
 
 /** {@link SlotStore} on PostgreSQL. */
 export class SlotRepository implements SlotStore {
-  readonly #q: Queryable;
   readonly #inTransaction: InTransaction;
 
-  /**
-   * @param q - for statements of their own (release).
-   * @param inTransaction - where `acquire` counts and inserts.
-   */
-  constructor(q: Queryable, inTransaction: InTransaction) {
-    this.#q = q;
+  /** @param inTransaction - where `acquire` counts and inserts and `release` deletes. */
+  constructor(inTransaction: InTransaction) {
     this.#inTransaction = inTransaction;
   }
 
@@ -62,6 +63,9 @@ export class SlotRepository implements SlotStore {
   }
 
   async release(jobId: string): Promise<void> {
-    await this.#q.query(slotSql.release, [jobId]);
+    await this.#inTransaction(async (q) => {
+      const { rowCount } = await q.query(slotSql.release, [jobId]);
+      if ((rowCount ?? 0) > 0) await q.query(slotSql.announce);
+    });
   }
 }

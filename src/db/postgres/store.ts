@@ -12,9 +12,10 @@ import { LATEST_POSTGRES_SCHEMA_VERSION } from './migrations/index.js';
 import { createPostgresPool } from './pool.js';
 import { withoutNul, type Queryable } from './queryable.js';
 import { SlotRepository, type InTransaction } from './SlotRepository.js';
+import { SlotWatch } from './SlotWatch.js';
 import { runTransaction } from './transaction.js';
 
-/** Every port over one queryable; slots acquire in `inTransaction`. */
+/** Every port over one queryable; slots are taken and given back in `inTransaction`. */
 function portsOn(raw: Queryable, inTransaction: InTransaction): StoreTx {
   const q = withoutNul(raw);
   return {
@@ -22,7 +23,7 @@ function portsOn(raw: Queryable, inTransaction: InTransaction): StoreTx {
     ledger: new LedgerRepository(q),
     jobs: new JobRepository(q),
     instances: new InstanceRepository(q),
-    slots: new SlotRepository(q, inTransaction),
+    slots: new SlotRepository(inTransaction),
   };
 }
 
@@ -45,17 +46,28 @@ export class PostgresStore implements Store {
   /** Transactions under way, retries included: {@link close} waits for them. */
   readonly #running = new Set<Promise<unknown>>();
   #closing: Promise<void> | undefined;
+  readonly #watch: SlotWatch;
 
   /** Takes a pool whose database is migrated; {@link openPostgresStore} makes sure of that. */
-  constructor(pool: pg.Pool, location: string) {
+  constructor(pool: pg.Pool, location: string, logger?: Logger) {
     this.pool = pool;
     this.location = location;
-    const ports = portsOn(pool, (fn) => this.#run(fn));
+    // Slot transactions of their own commit without waiting for the disk: a slot is coordination
+    // between live processes, handed from job to job many times a second, and one lost in a server
+    // crash is harmless (a lost take is taken again; a lost release stops counting once its job
+    // settles). Every credit movement still waits for its commit to be on disk.
+    const ports = portsOn(pool, (fn) =>
+      this.#run(async (q) => {
+        await q.query('SET LOCAL synchronous_commit = off');
+        return fn(q);
+      }),
+    );
     this.accounts = ports.accounts;
     this.ledger = ports.ledger;
     this.jobs = ports.jobs;
     this.instances = ports.instances;
-    this.slots = ports.slots;
+    this.#watch = new SlotWatch(pool, logger);
+    this.slots = { acquire: (...a) => ports.slots.acquire(...a), release: (jobId) => ports.slots.release(jobId), watch: (onFreed) => this.#watch.watch(onFreed) };
   }
 
   /**
@@ -73,7 +85,9 @@ export class PostgresStore implements Store {
    * Statements and transactions begun after this fail.
    */
   close(): Promise<void> {
-    this.#closing ??= Promise.allSettled(this.#running).then(() => this.pool.end());
+    this.#closing ??= Promise.allSettled(this.#running)
+      .then(() => this.#watch.close())
+      .then(() => this.pool.end());
     return this.#closing;
   }
 
@@ -125,7 +139,7 @@ export async function openPostgresStore(url: string, options: OpenPostgresStoreO
         `${location} has schema version ${report.to}; this build needs version ${LATEST_POSTGRES_SCHEMA_VERSION}. Run a newer nano-imagine.`,
       );
     }
-    return new PostgresStore(pool, location);
+    return new PostgresStore(pool, location, options.logger);
   } catch (error) {
     await pool.end();
     throw error;

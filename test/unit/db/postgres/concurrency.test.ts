@@ -210,6 +210,19 @@ describe('PostgreSQL slots under concurrency', () => {
     expect((await store.pool.query('SELECT count(*) AS n FROM slots')).rows).toEqual([{ n: 2 }]);
   });
 
+  it('do not count a slot whose job has settled (its release lost in a server crash: slot writes do not wait for the disk)', async () => {
+    const { store } = await open(2);
+    await store.instances.register(instance('live', { leaseUntil: 1_000 }));
+    await store.accounts.insert(account(ALICE, { balance: 0, held: 12 }));
+    await store.jobs.insert(job('settled'));
+    const claims = [{ pool: 'provider:nbpro:k', capacity: 1 }];
+    expect(await store.slots.acquire(claims, 'settled', 'live', 500)).toBe(true);
+    expect(await store.slots.acquire(claims, 'other', 'live', 500)).toBe(false);
+    // The job settles but its slot row stays, as if its release had been lost.
+    expect(await store.jobs.settle('settled', { status: 'failed', captured: 0, errorCode: 'internal', errorMessage: 'x', outputs: [], finishedAt: 600 })).toBe(true);
+    expect(await store.slots.acquire(claims, 'other', 'live', 500)).toBe(true);
+  });
+
   it('do not count the slots of an instance whose lease has passed', async () => {
     const { store } = await open(8);
     await store.instances.register(instance('live', { leaseUntil: 1_000 }));

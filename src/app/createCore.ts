@@ -128,7 +128,8 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
     clock,
     leaseMs: config.instanceLeaseMs,
     self: { id: randomUUID(), role: deps.role ?? 'bot', host: hostname(), pid: process.pid },
-    processStartedAt: Math.floor(performance.timeOrigin),
+    // On the clock that stamps the rows: instances of this process registered since are siblings.
+    processStartedAt: clock.now() - Math.round(process.uptime() * 1000),
     pidAlive,
     logger: deps.logger,
   });

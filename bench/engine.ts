@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { NBPRO_FAKE_KEY } from '../test/fakes/nbproServer.js';
 import { startFakeProviderProcess } from './fakeProviderProcess.js';
+import { runJob } from './runJob.js';
 import { percentile } from './stats.js';
 
 const execFileAsync = promisify(execFile);
@@ -78,20 +79,6 @@ function intent(user: number): GenerationIntent {
   };
 }
 
-function runOne(core: Core, i: GenerationIntent): Promise<void> {
-  return new Promise((resolve, reject) => {
-    core.generation
-      .submit(i, (e) => {
-        // The bench is the deliverer: every image counts as posted.
-        if (e.type === 'ready') e.delivery.confirm(e.images.length);
-        else if (e.type === 'succeeded') resolve();
-        else if (e.type === 'failed') reject(new Error(e.message));
-      })
-      .then((outcome) => {
-        if (!outcome.ok) reject(new Error(outcome.refusal.message));
-      }, reject);
-  });
-}
 
 /**
  * Jobs per second through the GenerationService against the fake nbpro server on 127.0.0.1 (zero
@@ -112,11 +99,11 @@ async function measureEngine(baseUrl: string, jobs: number): Promise<{ jobsPerSe
   const throughput = await setup(baseUrl, { NBPRO_PLAN: 'pro', USER_CONCURRENCY: '4', QUEUE_LIMIT: '100000' });
   let jobsPerSecond: number;
   try {
-    await Promise.all(Array.from({ length: 50 }, (_, u) => runOne(throughput.core, intent(u)))); // warm-up
+    await Promise.all(Array.from({ length: 50 }, (_, u) => runJob(throughput.core, intent(u)))); // warm-up
     const started = performance.now();
     // 200 users submitting 10 jobs each (their queue limit) at once.
     const all: Promise<void>[] = [];
-    for (let i = 0; i < jobs; i++) all.push(runOne(throughput.core, intent(i % 200)));
+    for (let i = 0; i < jobs; i++) all.push(runJob(throughput.core, intent(i % 200)));
     await Promise.all(all);
     jobsPerSecond = jobs / ((performance.now() - started) / 1000);
   } finally {
@@ -129,7 +116,7 @@ async function measureEngine(baseUrl: string, jobs: number): Promise<{ jobsPerSe
     for (let i = 0; i < 550; i++) {
       latency.observer.providerMs = 0;
       const began = performance.now();
-      await runOne(latency.core, intent(i % 20));
+      await runJob(latency.core, intent(i % 20));
       const total = performance.now() - began;
       if (i >= 50) overheads.push(total - latency.observer.providerMs);
     }

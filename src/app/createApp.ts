@@ -26,7 +26,6 @@ export type AppDeps = CoreDeps & {
   readonly adapters?: (facade: Facade, logger: Logger) => ChatAdapter[];
 };
 
-
 export async function createApp(config: Config, deps: AppDeps): Promise<App> {
   let held = (): Promise<number> => Promise.resolve(0);
   const metrics = new Metrics({ creditsHeld: () => held() });

@@ -3,11 +3,17 @@
  * and metrics switch on it, never on a message's wording. Add a code here before using it.
  */
 
-/** Why a provider call failed (DESIGN §3 step 6). The code of a {@link ProviderError} is `provider_<kind>`. */
+/**
+ * Why a provider call failed (DESIGN §3 step 6). The code of a {@link ProviderError} is `provider_<kind>`.
+ * `refused` is the provider's judgement of the prompt (a safety or policy block, an answer without an
+ * image): the call itself worked, so it is not transient (never retried) and is no sign that the
+ * provider is unwell.
+ */
 export const PROVIDER_ERROR_KINDS = [
   'auth',
   'out_of_credits',
   'invalid_request',
+  'refused',
   'rate_limited',
   'unavailable',
   'timeout',
@@ -15,6 +21,14 @@ export const PROVIDER_ERROR_KINDS = [
 ] as const;
 export type ProviderErrorKind = (typeof PROVIDER_ERROR_KINDS)[number];
 export type ProviderErrorCode = `provider_${ProviderErrorKind}`;
+
+/**
+ * Why a provider refused a prompt: the `reason` label of a `refused` {@link ProviderErrorKind}, each with
+ * its own user text. Every reason is backed by provider replies in `providers/refusals.ts`; `copyright`
+ * is Gemini's RECITATION finish reason (the result would reproduce an existing work).
+ */
+export const REFUSAL_REASONS = ['safety', 'policy', 'prohibited', 'copyright', 'no_image'] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
 /** Why a reference or output image could not be used. */
 export const IMAGE_ERROR_CODES = [

@@ -8,6 +8,7 @@ import {
   type ImageErrorCode,
   type ProviderErrorCode,
   type ProviderErrorKind,
+  type RefusalReason,
   type ValidationCode,
 } from './errorCodes.js';
 
@@ -29,6 +30,8 @@ export interface ProviderErrorOptions {
   readonly providerMessage?: string | undefined;
   /** The server's `Retry-After` hint, in milliseconds. */
   readonly retryAfterMs?: number | undefined;
+  /** Why the provider refused the prompt; kept only for kind `refused`. */
+  readonly refusal?: RefusalReason | undefined;
   readonly cause?: unknown;
 }
 
@@ -44,6 +47,11 @@ export class ProviderError extends AppError {
   readonly providerMessage: string | undefined;
   /** How long the provider asked us to wait before trying again (`Retry-After`), if it said. */
   readonly retryAfterMs: number | undefined;
+  /**
+   * For kind `refused`: why the provider refused the prompt (the `reason` metrics and texts use);
+   * `undefined` for every other kind, and for a refusal whose reason is not known.
+   */
+  readonly refusal: RefusalReason | undefined;
 
   constructor(kind: ProviderErrorKind, provider: string, message: string, options: ProviderErrorOptions = {}) {
     super(`provider_${kind}`, message, { cause: options.cause ?? options.providerMessage });
@@ -52,6 +60,7 @@ export class ProviderError extends AppError {
     this.status = options.status;
     this.providerMessage = options.providerMessage;
     this.retryAfterMs = options.retryAfterMs;
+    this.refusal = kind === 'refused' ? options.refusal : undefined;
   }
 
   /** Whether the retry policy may try again. */

@@ -3,7 +3,7 @@
  * and the sentences built from them. Adapters render these; they never write their own wording for
  * a code, and never look inside a message.
  */
-import type { JobFailureCode, ProviderErrorKind, RefusalCode, ValidationCode } from './errorCodes.js';
+import type { JobFailureCode, ProviderErrorKind, RefusalCode, RefusalReason, ValidationCode } from './errorCodes.js';
 import { AppError, ProviderError } from './errors.js';
 import { chargeOf, type Job } from './model.js';
 import { plural } from './text/plural.js';
@@ -13,11 +13,25 @@ export const PROVIDER_FAILURE_TEXT = {
   auth: 'The image service refused the bot’s API key. Tell the bot’s operator.',
   out_of_credits: 'The bot’s image-service account is out of credits. Tell the bot’s operator.',
   invalid_request: 'The image service rejected this request.',
+  refused: 'The image service declined this prompt. Rephrase it and try again.',
   rate_limited: 'The image service is busy right now. Try again in a minute.',
   unavailable: 'The image service is unavailable right now. Try again later.',
   timeout: 'The image service took too long to answer. Try again later.',
   bad_response: 'The image service sent back something that is not a usable image. Try again.',
 } as const satisfies Record<ProviderErrorKind, string>;
+
+/**
+ * The text for a refusal whose reason is known, told instead of `PROVIDER_FAILURE_TEXT.refused`. Each says
+ * what the service judged and ends with the tip: the person can change the prompt; nobody else can.
+ * Never the provider's own words: they may quote the prompt back or name filters nobody can act on.
+ */
+export const REFUSAL_TEXT_BY_REASON = {
+  safety: 'The image service declined this prompt for safety reasons. Rephrase it and try again.',
+  policy: 'The image service declined this prompt under its content policy. Rephrase it and try again.',
+  prohibited: 'The image service declined this prompt as content it does not allow. Rephrase it and try again.',
+  copyright: 'The image service declined this prompt because the result would copy an existing work. Describe something original and try again.',
+  no_image: 'The image service answered without an image, which usually means it declined the prompt. Rephrase it and try again.',
+} as const satisfies Record<RefusalReason, string>;
 
 /** The text for job failures that are not the provider's or an image's (those carry their own). */
 export const JOB_FAILURE_TEXT = {

@@ -1,12 +1,12 @@
 /**
  * Builds the {@link ProviderError}s both HTTP clients throw: the user-safe text of its kind (from the
- * one table in `userText.ts`), the provider's own words (truncated, API key redacted) kept for
- * operators, and the HTTP status.
+ * one table in `userText.ts`; for a refusal, the text of its reason), the provider's own words
+ * (truncated, API key redacted) kept for operators, and the HTTP status.
  */
-import type { ProviderErrorKind } from '../errorCodes.js';
+import type { ProviderErrorKind, RefusalReason } from '../errorCodes.js';
 import { ProviderError } from '../errors.js';
 import { truncate } from '../text/truncate.js';
-import { PROVIDER_FAILURE_TEXT } from '../userText.js';
+import { PROVIDER_FAILURE_TEXT, REFUSAL_TEXT_BY_REASON } from '../userText.js';
 import type { ProviderId } from '../vocabulary.js';
 
 /** The longest provider message carried into an error, in characters. */
@@ -25,6 +25,8 @@ export interface ProviderFailureDetails {
   /** The API key, so it can be cut out of anything the provider echoed back. */
   readonly secret?: string | undefined;
   readonly retryAfterMs?: number | undefined;
+  /** For kind `refused`: why, which picks the person's text and is carried as `ProviderError.refusal`. */
+  readonly refusal?: RefusalReason | undefined;
 }
 
 /** Cuts `secret` out of `text` and shortens it to {@link MAX_PROVIDER_MESSAGE_CHARS}. */
@@ -38,11 +40,13 @@ export function cleanProviderText(text: string, secret?: string): string {
 /**
  * Creates the error for one failed call; its message is what the person is told. Only a rejected
  * request shows the provider's words (they say what to change); for every other kind they stay with
- * the operator, in `providerMessage`.
+ * the operator, in `providerMessage`. A refusal is told by its reason, never in the provider's words:
+ * those may quote the prompt back or name filters nobody here can act on.
  */
 export function providerFailure(kind: ProviderErrorKind, provider: ProviderId, details: ProviderFailureDetails = {}): ProviderError {
   const said = details.providerMessage === undefined ? '' : cleanProviderText(details.providerMessage, details.secret);
-  let message: string = PROVIDER_FAILURE_TEXT[kind];
+  const refusal = kind === 'refused' ? details.refusal : undefined;
+  let message: string = refusal === undefined ? PROVIDER_FAILURE_TEXT[kind] : REFUSAL_TEXT_BY_REASON[refusal];
   let operatorDetail = said;
   if (kind === 'invalid_request') {
     const summary = details.summary ?? message.slice(0, -1);
@@ -54,6 +58,7 @@ export function providerFailure(kind: ProviderErrorKind, provider: ProviderId, d
     status: details.status,
     providerMessage: operatorDetail.length > 0 ? operatorDetail : undefined,
     retryAfterMs: details.retryAfterMs,
+    refusal,
     cause: details.cause,
   });
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   IMAGE_ERROR_CODES,
   PROVIDER_ERROR_KINDS,
+  REFUSAL_REASONS,
   type ImageErrorCode,
   type JobFailureCode,
   type RefusalCode,
@@ -25,6 +26,7 @@ import {
   PROVIDER_FAILURE_TEXT,
   refundText,
   REFUSAL_TEXT,
+  REFUSAL_TEXT_BY_REASON,
 } from '../../../src/core/userText.js';
 
 /**
@@ -35,6 +37,7 @@ const JOB_FAILURE_CODES = Object.keys({
   provider_auth: 1,
   provider_out_of_credits: 1,
   provider_invalid_request: 1,
+  provider_refused: 1,
   provider_rate_limited: 1,
   provider_unavailable: 1,
   provider_timeout: 1,
@@ -147,6 +150,31 @@ describe('describeFailure', () => {
       code: 'provider_invalid_request',
       message: 'The image service rejected this request: prompt blocked by safety filter (key [redacted])',
     });
+  });
+
+  it('tells a refusal by its reason, with the tip, never in the provider’s words', () => {
+    expect(Object.keys(REFUSAL_TEXT_BY_REASON).sort()).toEqual([...REFUSAL_REASONS].sort());
+    expect(new Set([...Object.values(REFUSAL_TEXT_BY_REASON), PROVIDER_FAILURE_TEXT.refused]).size).toBe(REFUSAL_REASONS.length + 1);
+    for (const reason of REFUSAL_REASONS) {
+      const error = providerFailure('refused', 'nbapi', {
+        status: 400,
+        providerMessage: 'IMAGE_SAFETY: "a koi pond" (key sk-live-123)',
+        secret: 'sk-live-123',
+        refusal: reason,
+      });
+      expect(error).toMatchObject({ code: 'provider_refused', kind: 'refused', refusal: reason, transient: false, status: 400 });
+      expect(describeFailure(error)).toEqual({ code: 'provider_refused', message: REFUSAL_TEXT_BY_REASON[reason] });
+      expect(error.message).toMatch(/^The image service .*(Rephrase it|Describe something original) and try again\.$/);
+      expect(error.message).not.toMatch(/koi|IMAGE_SAFETY|sk-live/);
+      expect(error.providerMessage).toBe('IMAGE_SAFETY: "a koi pond" (key [redacted])');
+    }
+    expect(describeFailure(providerFailure('refused', 'nbpro'))).toEqual({ code: 'provider_refused', message: PROVIDER_FAILURE_TEXT.refused });
+  });
+
+  it('keeps a refusal reason only on a refused error', () => {
+    expect(providerFailure('invalid_request', 'nbpro', { refusal: 'safety' }).refusal).toBeUndefined();
+    expect(new ProviderError('unavailable', 'nbpro', 'x', { refusal: 'policy' }).refusal).toBeUndefined();
+    expect(new ProviderError('refused', 'nbpro', 'x', { refusal: 'policy' }).refusal).toBe('policy');
   });
 
   it('keeps a ProviderError’s Retry-After for the engine, not in the text', () => {

@@ -9,6 +9,7 @@ import type { ProviderErrorKind } from '../errorCodes.js';
 import { checkProviderOptions, logProviderCall, resolveImageUrl } from './clientSupport.js';
 import { parseJsonBody, sendProviderRequest, type ProviderHttpReply } from './http.js';
 import { kindForHttpStatus, providerFailure } from './providerFailure.js';
+import { classifyRefusal, refusalOfErrorReply } from './refusals.js';
 import type { ImageProvider, ProviderCallOptions, ProviderImage, ProviderRequest, ProviderResult } from './types.js';
 
 export const NBAPI_GENERATE_PATH = '/v1/images/generate';
@@ -45,11 +46,17 @@ const CREDIT_WORDS = /credit|balance/i;
  * - Resolution is part of `request.model` (its `-2k`/`-4k`/`-512`/`-hd` suffix), so `request.resolution`
  *   is not sent. The reply names no model; the result reports `request.model`.
  * - Fewer URLs than `num` is a partial success (the core settles per delivered image); more than `num`
- *   are cut to `num` so nobody receives images they were not charged for; none is `bad_response`.
+ *   are cut to `num` so nobody receives images they were not charged for. No URL at all (`url: []` or
+ *   `""`) is the model declining the prompt, the way Gemini answers one it will not draw: `refused`,
+ *   for the reason the envelope's `message` names (see `refusals.ts`), else `no_image`. URLs that are
+ *   all unusable (`data:`, `file:`) did produce something: `bad_response`.
  * - Errors arrive as `{ code, message }`. Whether the HTTP status matches `code` is not documented, so
- *   both are read: a JSON envelope with `code != 0` is mapped by its `code` (401 auth; 400/402/403
- *   whose message mentions credits or balance → `out_of_credits`; 429; 5xx; unknown codes →
- *   `invalid_request`), and a non-2xx status without a usable envelope is mapped by the status.
+ *   both are read: a JSON envelope with `code != 0` is mapped by its `code` (400/403/422/451 whose
+ *   message matches a pattern of `refusals.ts` → `refused`; 401 auth; 400/402/403 whose message
+ *   mentions credits or balance → `out_of_credits`; 429; 5xx; unknown codes → `invalid_request`), and
+ *   a non-2xx status without a usable envelope is mapped by the status the same way. The refusal is
+ *   tested first because resellers' refusals may add that no credits were taken. A code that is no
+ *   HTTP status (`1001`) is judged by the HTTP status for refusals.
  */
 export class NbapiProvider implements ImageProvider {
   readonly id = 'nbapi' as const;
@@ -103,19 +110,24 @@ export class NbapiProvider implements ImageProvider {
     const ok = reply.status >= 200 && reply.status <= 299;
     if (envelope.success && envelope.data.code !== 0) {
       const { code, message } = envelope.data;
-      throw providerFailure(kindForCode(code, message), this.id, {
+      const refusal = refusalOfErrorReply(code >= 100 && code <= 599 ? code : reply.status, message);
+      throw providerFailure(refusal === undefined ? kindForCode(code, message) : 'refused', this.id, {
         status: reply.status,
         providerMessage: message,
         secret: this.#apiKey,
         retryAfterMs: reply.retryAfterMs,
+        refusal,
       });
     }
     if (!ok) {
-      throw providerFailure(kindForHttpStatus(reply.status), this.id, {
+      const message = envelope.success ? envelope.data.message : undefined;
+      const refusal = refusalOfErrorReply(reply.status, message);
+      throw providerFailure(refusal === undefined ? kindForHttpStatus(reply.status) : 'refused', this.id, {
         status: reply.status,
-        providerMessage: envelope.success ? envelope.data.message : undefined,
+        providerMessage: message,
         secret: this.#apiKey,
         retryAfterMs: reply.retryAfterMs,
+        refusal,
       });
     }
     const data = envelope.success ? dataSchema.safeParse(envelope.data.data) : undefined;
@@ -126,6 +138,16 @@ export class NbapiProvider implements ImageProvider {
       });
     }
     const urls = typeof data.data.url === 'string' ? [data.data.url] : data.data.url;
+    if (urls.every((url) => url.trim().length === 0)) {
+      const message = envelope.success ? envelope.data.message : undefined;
+      throw providerFailure('refused', this.id, {
+        status: reply.status,
+        providerMessage: message,
+        secret: this.#apiKey,
+        summary: 'The image provider answered without any image',
+        refusal: classifyRefusal(message) ?? 'no_image',
+      });
+    }
     const images: ProviderImage[] = [];
     for (const raw of urls) {
       const url = resolveImageUrl(raw, this.#endpoint);
@@ -134,7 +156,7 @@ export class NbapiProvider implements ImageProvider {
     if (images.length === 0) {
       throw providerFailure('bad_response', this.id, {
         status: reply.status,
-        summary: 'The image provider answered without any image',
+        summary: 'The image provider answered with image links that are not http(s)',
       });
     }
     return { model: request.model, images };

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { parseJsonBody, sendProviderRequest, type ProviderHttpReply } from './http.js';
 import { kindForHttpStatus, providerFailure } from './providerFailure.js';
+import { refusalOfErrorReply } from './refusals.js';
 import { checkProviderOptions, logProviderCall, resolveImageUrl } from './clientSupport.js';
 import type { ImageProvider, ProviderCallOptions, ProviderImage, ProviderRequest, ProviderResult } from './types.js';
 import type { PreparedImage, Resolution } from '../vocabulary.js';
@@ -53,6 +54,10 @@ const EXTENSIONS = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'web
  *   several follows the JSON example's `image` array). The file name gets the extension of its type.
  * - Error statuses beyond the documented 400/401/402/500 follow their usual HTTP meaning
  *   (see `kindForHttpStatus`); a `{ error }` body is read whatever the status.
+ * - The document names no refusal. A 400/403/422/451 whose `error` matches a pattern of
+ *   `refusals.ts` is the model declining the prompt (`refused`, with its reason); so is a 200 whose
+ *   `images` holds no URL at all (reason `no_image`), the way Gemini answers a prompt it will not draw.
+ *   A 200 whose URLs are all unusable (`data:`, `file:`) did produce something: `bad_response`.
  * - Resolution `512` does not exist on nbpro; it is refused locally as `invalid_request`.
  */
 export class NbproProvider implements ImageProvider {
@@ -105,11 +110,14 @@ export class NbproProvider implements ImageProvider {
     const json = parseJsonBody(reply.body);
     if (reply.status < 200 || reply.status > 299) {
       const said = errorSchema.safeParse(json?.value);
-      throw providerFailure(kindForHttpStatus(reply.status), this.id, {
+      const providerMessage = said.success ? said.data.error : undefined;
+      const refusal = refusalOfErrorReply(reply.status, providerMessage);
+      throw providerFailure(refusal === undefined ? kindForHttpStatus(reply.status) : 'refused', this.id, {
         status: reply.status,
-        providerMessage: said.success ? said.data.error : undefined,
+        providerMessage,
         secret: this.#apiKey,
         retryAfterMs: reply.retryAfterMs,
+        refusal,
       });
     }
     const parsed = replySchema.safeParse(json?.value);
@@ -119,15 +127,23 @@ export class NbproProvider implements ImageProvider {
         cause: json === undefined ? new Error('reply is not JSON') : parsed.error,
       });
     }
+    const raw = parsed.data.images.map((image) => (typeof image === 'string' ? image : image.url));
+    if (raw.every((url) => url.trim().length === 0)) {
+      throw providerFailure('refused', this.id, {
+        status: reply.status,
+        summary: 'The image provider answered without any image',
+        refusal: 'no_image',
+      });
+    }
     const images: ProviderImage[] = [];
-    for (const image of parsed.data.images) {
-      const url = resolveImageUrl(typeof image === 'string' ? image : image.url, this.#endpoint);
+    for (const candidate of raw) {
+      const url = resolveImageUrl(candidate, this.#endpoint);
       if (url !== undefined) images.push({ url });
     }
     if (images.length === 0) {
       throw providerFailure('bad_response', this.id, {
         status: reply.status,
-        summary: 'The image provider answered without any image',
+        summary: 'The image provider answered with image links that are not http(s)',
       });
     }
     return { model: parsed.data.model ?? request.model, images };

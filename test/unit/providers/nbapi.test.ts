@@ -3,6 +3,7 @@ import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/core/errors.js';
 import { NbapiProvider } from '../../../src/core/providers/nbapi.js';
+import { REFUSAL_TEXT_BY_REASON } from '../../../src/core/userText.js';
 import { ratioPng } from '../../fakes/fakeServerKit.js';
 import { startNbapiServer, type FakeNbapiServer } from '../../fakes/nbapiServer.js';
 import { closedPort, expectNoSecret, expectProviderError, providerRequest } from './fixtures.js';
@@ -150,8 +151,14 @@ describe('NbapiProvider', () => {
       await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'bad_response');
     });
 
-    it('maps a success without URLs to bad_response', async () => {
-      server.setMode({ kind: 'noImages' });
+    it('maps a success whose URLs are all unusable (not http) to bad_response', async () => {
+      server.setMode({ kind: 'text', status: 200, body: JSON.stringify({ code: 0, message: 'ok', data: { url: ['file:///tmp/a.png'] } }) });
+      const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'bad_response');
+      expect(error.refusal).toBeUndefined();
+    });
+
+    it('maps a success without data.url to bad_response: it does not parse', async () => {
+      server.setMode({ kind: 'text', status: 200, body: JSON.stringify({ code: 0, message: 'ok', data: {} }) });
       await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'bad_response');
     });
 
@@ -175,6 +182,74 @@ describe('NbapiProvider', () => {
       server.setMode({ kind: 'hang' });
       const error = await expectProviderError(provider.generate(providerRequest(), { signal: AbortSignal.timeout(200) }), 'timeout');
       expect(error.message).toBe('The image service took too long to answer. Try again later.');
+      expectNoSecret(error, server.apiKey);
+    });
+  });
+
+  describe('refusals', () => {
+    it.each([
+      [400, 'Request contains prohibited content', 400, 'prohibited'],
+      [400, 'Request contains prohibited content', 200, 'prohibited'],
+      [403, 'Your prompt was flagged by the safety system', 403, 'safety'],
+      [422, 'sensitive content detected', 200, 'safety'],
+      [451, 'content policy violation', 451, 'policy'],
+      [400, 'blocked: prompt: BlockedReasonOther ()', 400, 'policy'],
+      [1001, 'IMAGE_PROHIBITED_CONTENT', 400, 'prohibited'],
+    ] as const)('maps code %i "%s" (HTTP %i) to refused (%s) with its reason’s text', async (code, message, httpStatus, reason) => {
+      server.setMode({ kind: 'error', code, message, httpStatus });
+      const error = await expectProviderError(provider.generate(providerRequest({ model: MODEL }), { signal: signal() }), 'refused');
+      expect(error).toMatchObject({ status: httpStatus, refusal: reason, provider: 'nbapi', transient: false, providerMessage: message });
+      expect(error.message).toBe(REFUSAL_TEXT_BY_REASON[reason]);
+      expect(error.message).not.toContain(message);
+    });
+
+    it('reads the refusal before the credit words a reseller may add to it', async () => {
+      server.setMode({ kind: 'error', code: 400, message: 'Your prompt was flagged by the safety system. No credits were deducted.' });
+      const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'refused');
+      expect(error.refusal).toBe('safety');
+    });
+
+    it.each([
+      [401, 200, 'auth'],
+      [402, 402, 'out_of_credits'],
+      [429, 429, 'rate_limited'],
+      [500, 500, 'unavailable'],
+      [503, 200, 'unavailable'],
+      [1001, 200, 'invalid_request'],
+    ] as const)('keeps code %i (HTTP %i) with refusal words %s', async (code, httpStatus, kind) => {
+      server.setMode({ kind: 'error', code, httpStatus, message: 'The response was blocked due to safety settings' });
+      const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), kind);
+      expect(error.refusal).toBeUndefined();
+    });
+
+    it('reads a refusal in a non-2xx reply whose envelope says code 0', async () => {
+      server.setMode({ kind: 'text', status: 403, body: JSON.stringify({ code: 0, message: 'PROHIBITED_CONTENT' }) });
+      const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'refused');
+      expect(error).toMatchObject({ status: 403, refusal: 'prohibited' });
+    });
+
+    it('maps a success without URLs to refused (no_image), instead of bad_response as before', async () => {
+      server.setMode({ kind: 'noImages' });
+      const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'refused');
+      expect(error).toMatchObject({ status: 200, refusal: 'no_image', transient: false });
+      expect(error.message).toBe(REFUSAL_TEXT_BY_REASON.no_image);
+    });
+
+    it('takes an empty url string for no image, and the envelope’s message for the reason when it names one', async () => {
+      server.setMode({ kind: 'text', status: 200, body: JSON.stringify({ code: 0, message: 'ok', data: { url: '' } }) });
+      expect((await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'refused')).refusal).toBe('no_image');
+      server.setMode({ kind: 'text', status: 200, body: JSON.stringify({ code: 0, message: 'IMAGE_SAFETY', data: { url: [] } }) });
+      const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'refused');
+      expect(error).toMatchObject({ refusal: 'safety', message: REFUSAL_TEXT_BY_REASON.safety });
+      expect(error.providerMessage).toBe('The image provider answered without any image: IMAGE_SAFETY');
+    });
+
+    it('never tells the person the provider’s words or the key, and keeps them (redacted) for the operator', async () => {
+      server.setMode({ kind: 'error', code: 400, message: `content policy violation: "A koi pond at dawn" (key ${server.apiKey})` });
+      const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'refused');
+      expect(error.message).toBe(REFUSAL_TEXT_BY_REASON.policy);
+      expect(error.message).not.toMatch(/koi|violation/);
+      expect(error.providerMessage).toBe('content policy violation: "A koi pond at dawn" (key [redacted])');
       expectNoSecret(error, server.apiKey);
     });
   });

@@ -5,6 +5,7 @@ import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError, ProviderError } from '../../../src/core/errors.js';
 import { NbproProvider } from '../../../src/core/providers/nbpro.js';
+import { REFUSAL_TEXT_BY_REASON } from '../../../src/core/userText.js';
 import type { PreparedImage } from '../../../src/core/vocabulary.js';
 import { ratioPng } from '../../fakes/fakeServerKit.js';
 import { startNbproServer, type FakeNbproServer } from '../../fakes/nbproServer.js';
@@ -141,9 +142,9 @@ describe('NbproProvider', () => {
     });
 
     it('uses a user-safe message for invalid requests', async () => {
-      server.setMode({ kind: 'error', status: 400, error: 'prompt violates policy' });
+      server.setMode({ kind: 'error', status: 400, error: 'prompt is longer than 2000 characters' });
       const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'invalid_request');
-      expect(error.message).toBe('The image service rejected this request: prompt violates policy');
+      expect(error.message).toBe('The image service rejected this request: prompt is longer than 2000 characters');
     });
 
     it('carries Retry-After on a 429', async () => {
@@ -173,9 +174,10 @@ describe('NbproProvider', () => {
       expect(error.status).toBe(200);
     });
 
-    it('maps a reply without images to bad_response', async () => {
-      server.setMode({ kind: 'noImages' });
-      await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'bad_response');
+    it('maps a reply with image links it cannot use (not http) to bad_response', async () => {
+      server.setMode({ kind: 'text', status: 200, body: JSON.stringify({ images: [{ url: 'data:image/png;base64,iVBORw0KGgo=' }] }) });
+      const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'bad_response');
+      expect(error.refusal).toBeUndefined();
     });
 
     it('maps a reply over the byte cap to bad_response', async () => {
@@ -198,6 +200,64 @@ describe('NbproProvider', () => {
       const offline = new NbproProvider({ apiKey: server.apiKey, baseUrl: `http://127.0.0.1:${port}` });
       const error = await expectProviderError(offline.generate(providerRequest(), { signal: signal() }), 'unavailable');
       expect(error.status).toBeUndefined();
+      expectNoSecret(error, server.apiKey);
+    });
+  });
+
+  describe('refusals', () => {
+    it.each([
+      [400, 'Request contains prohibited content', 'prohibited'],
+      [400, 'prompt violates policy', 'policy'],
+      [403, 'Your prompt was flagged by the safety system', 'safety'],
+      [422, 'content policy violation', 'policy'],
+      [451, 'IMAGE_RECITATION', 'copyright'],
+      [400, 'finishReason: NO_IMAGE', 'no_image'],
+    ] as const)('maps HTTP %i "%s" to refused (%s) with its reason’s text', async (status, text, reason) => {
+      server.setMode({ kind: 'error', status, error: text });
+      const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'refused');
+      expect(error).toMatchObject({ status, refusal: reason, provider: 'nbpro', transient: false, providerMessage: text });
+      expect(error.message).toBe(REFUSAL_TEXT_BY_REASON[reason]);
+      expect(error.message).not.toContain(text);
+    });
+
+    it('maps a 200 whose images list is empty to refused (no_image), instead of bad_response as before', async () => {
+      server.setMode({ kind: 'noImages' });
+      const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'refused');
+      expect(error).toMatchObject({ status: 200, refusal: 'no_image', transient: false });
+      expect(error.message).toBe(REFUSAL_TEXT_BY_REASON.no_image);
+    });
+
+    it('takes image entries with blank URLs for no image at all', async () => {
+      server.setMode({ kind: 'text', status: 200, body: JSON.stringify({ model: 'nano-banana-2', images: [{ url: ' ' }, ''] }) });
+      const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'refused');
+      expect(error.refusal).toBe('no_image');
+    });
+
+    it.each([
+      [401, 'auth'],
+      [402, 'out_of_credits'],
+      [429, 'rate_limited'],
+      [500, 'unavailable'],
+      [503, 'unavailable'],
+    ] as const)('keeps HTTP %i with refusal words %s: only the model’s judgement is a refusal', async (status, kind) => {
+      server.setMode({ kind: 'error', status, error: 'The response was blocked due to safety settings' });
+      const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), kind);
+      expect(error.refusal).toBeUndefined();
+    });
+
+    it('keeps a 400 or 403 without refusal words what it was', async () => {
+      server.setMode({ kind: 'error', status: 403, error: 'Access prohibited from your region' });
+      await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'auth');
+      server.setMode({ kind: 'error', status: 400, error: 'Invalid request parameters' });
+      await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'invalid_request');
+    });
+
+    it('never tells the person the provider’s words or the key, and keeps them (redacted) for the operator', async () => {
+      server.setMode({ kind: 'error', status: 400, error: `IMAGE_SAFETY: "A koi pond at dawn" refused for key ${server.apiKey}` });
+      const error = await expectProviderError(provider.generate(providerRequest(), { signal: signal() }), 'refused');
+      expect(error.message).toBe(REFUSAL_TEXT_BY_REASON.safety);
+      expect(error.message).not.toMatch(/koi|IMAGE_SAFETY/);
+      expect(error.providerMessage).toBe('IMAGE_SAFETY: "A koi pond at dawn" refused for key [redacted]');
       expectNoSecret(error, server.apiKey);
     });
   });

@@ -18,6 +18,8 @@ export interface RecordedRequest {
   readonly method: string;
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
+  /** The key of an `Authorization: Bearer <key>` header, whether the fake accepts it or not. */
+  readonly key: string | undefined;
   readonly rawBody: Buffer;
   /** The parsed body when it was JSON. */
   readonly json?: unknown;
@@ -60,7 +62,8 @@ export async function recordRequest(req: IncomingMessage): Promise<RecordedReque
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const rawBody = Buffer.concat(chunks);
-  const base = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, rawBody };
+  const key = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+  const base = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, key, rawBody };
   const contentType = req.headers['content-type'] ?? '';
   if (contentType.startsWith('application/json')) {
     try {
@@ -95,11 +98,6 @@ export function sendText(
 ): void {
   res.writeHead(status, { 'content-type': contentType, ...headers });
   res.end(body);
-}
-
-/** Whether the request carries exactly `Bearer <apiKey>`. */
-export function hasBearer(recorded: RecordedRequest, apiKey: string): boolean {
-  return recorded.headers.authorization === `Bearer ${apiKey}`;
 }
 
 /** A default behaviour plus a queue consumed first: `enqueue` scripts the next calls. */
@@ -190,11 +188,99 @@ export async function ratioPng(aspectRatio: string, longSide: number, seed = 1):
   return sharp({ create: { width, height, channels: 3, background } }).png().toBuffer();
 }
 
+/**
+ * Generate calls being answered at this moment, the most there ever were at once, when
+ * (`performance.now()`) the first began and the last ended, and how long they took in all.
+ */
+export interface ConcurrencyGauge {
+  readonly now: number;
+  readonly peak: number;
+  readonly firstStartedAt: number | undefined;
+  readonly lastEndedAt: number | undefined;
+  /** The answered calls' durations added up: the work the key did. */
+  readonly busyMs: number;
+}
+
+/** A {@link ConcurrencyGauge} that counts a call from its start until its response closes. */
+class ConcurrencyMeter implements ConcurrencyGauge {
+  now = 0;
+  peak = 0;
+  firstStartedAt: number | undefined;
+  lastEndedAt: number | undefined;
+  busyMs = 0;
+
+  track(res: ServerResponse): void {
+    this.now += 1;
+    this.peak = Math.max(this.peak, this.now);
+    const startedAt = performance.now();
+    this.firstStartedAt ??= startedAt;
+    res.once('close', () => {
+      this.now -= 1;
+      this.lastEndedAt = performance.now();
+      this.busyMs += this.lastEndedAt - startedAt;
+    });
+  }
+}
+
+/**
+ * The keys a fake provider accepts (one account each, as `NBPRO_API_KEYS=k1,k2` configures), the
+ * ones revoked since, and how busy each key and all of them together are. Only accepted calls count.
+ */
+export class FakeKeys {
+  readonly all: readonly string[];
+  readonly total = new ConcurrencyMeter();
+  readonly #byKey = new Map<string, ConcurrencyMeter>();
+  readonly #revoked = new Set<string>();
+
+  constructor(keys: readonly string[]) {
+    if (keys.length === 0 || keys.some((key) => key.length === 0)) throw new Error('a fake provider needs at least one non-empty key');
+    this.all = [...new Set(keys)];
+    for (const key of this.all) this.#byKey.set(key, new ConcurrencyMeter());
+  }
+
+  /** Whether `key` is one of the fake's and not revoked: anything else answers the documented 401. */
+  accepts(key: string | undefined): key is string {
+    return key !== undefined && this.#byKey.has(key) && !this.#revoked.has(key);
+  }
+
+  /** From now on `key` answers 401, as a real provider does for a key its owner revoked. */
+  revoke(key: string): void {
+    this.gauge(key);
+    this.#revoked.add(key);
+  }
+
+  /** @throws for a key the fake was not started with (a typo in a test, not a 401). */
+  gauge(key: string): ConcurrencyGauge {
+    return this.#meter(key);
+  }
+
+  /** Counts an accepted call on its key and in the total until `res` closes. */
+  track(key: string, res: ServerResponse): void {
+    this.#meter(key).track(res);
+    this.total.track(res);
+  }
+
+  #meter(key: string): ConcurrencyMeter {
+    const meter = this.#byKey.get(key);
+    if (meter === undefined) throw new Error(`the fake provider has no key "${key}"`);
+    return meter;
+  }
+}
+
 /** What a test holds of a fake provider server, whatever its behaviour type `B`. */
 export interface FakeProviderServer<B> {
   /** Base URL to pass as `baseUrl`. */
   readonly url: string;
+  /** The first of {@link apiKeys}: the one key of a single-key test. */
   readonly apiKey: string;
+  /** Every key the fake was started with, revoked ones included. */
+  readonly apiKeys: readonly string[];
+  /** Generate calls with an accepted key, whichever key: now, at most, and in all. */
+  readonly concurrency: ConcurrencyGauge;
+  /** The same, for the calls made with `key`. @throws for a key the fake does not have. */
+  concurrencyByKey(key: string): ConcurrencyGauge;
+  /** From now on `key` answers the documented 401; the other keys go on. */
+  revokeKey(key: string): void;
   /** Every call to the generate endpoint, rejected ones included. */
   readonly requests: readonly RecordedRequest[];
   /** Paths of image GETs. */
@@ -213,16 +299,20 @@ export interface FakeProviderServer<B> {
 /** The test's handle on a fake provider built from these parts. */
 export function providerHandle<B>(parts: {
   readonly server: Listening;
-  readonly apiKey: string;
+  readonly keys: FakeKeys;
   readonly log: RequestLog;
   readonly images: ImageStore;
   readonly script: BehaviourScript<B>;
   readonly documentedFailure: B;
 }): FakeProviderServer<B> {
-  const { server, apiKey, log, images, script, documentedFailure } = parts;
+  const { server, keys, log, images, script, documentedFailure } = parts;
   return {
     url: server.url,
-    apiKey,
+    apiKey: keys.all[0]!,
+    apiKeys: keys.all,
+    concurrency: keys.total,
+    concurrencyByKey: (key) => keys.gauge(key),
+    revokeKey: (key) => keys.revoke(key),
     requests: log.requests,
     imageRequests: images.requests,
     setMode: (behaviour) => script.setMode(behaviour),

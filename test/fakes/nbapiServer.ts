@@ -4,18 +4,18 @@
  */
 import {
   BehaviourScript,
+  FakeKeys,
   ImageStore,
   RequestLog,
   providerHandle,
   type FakeProviderServer,
-  hasBearer,
   listen,
   sendJson,
   sendText,
   type RecordedRequest,
 } from './fakeServerKit.js';
 
-export type { RecordedFile, RecordedRequest } from './fakeServerKit.js';
+export type { ConcurrencyGauge, RecordedFile, RecordedRequest } from './fakeServerKit.js';
 
 export const NBAPI_FAKE_KEY = 'nbapi-fake-key-abcdef0123456789';
 
@@ -23,12 +23,14 @@ export const NBAPI_FAKE_KEY = 'nbapi-fake-key-abcdef0123456789';
 export type NbapiBehaviour =
   /**
    * `{ code: 0, message: 'ok', data: { url } }` with `images` URLs (default: the request's `num`);
-   * one URL is a string and several an array, as documented (`asArray` forces an array).
+   * one URL is a string and several an array, as documented (`asArray` forces an array). The answer
+   * comes `delayMs` after the request (a generation takes time: concurrency becomes visible).
    */
-  | { readonly kind: 'success'; readonly images?: number; readonly asArray?: boolean }
+  | { readonly kind: 'success'; readonly images?: number; readonly asArray?: boolean; readonly delayMs?: number }
   /**
    * The documented `{ code, message }` error body. `httpStatus` defaults to `code` (the document does
-   * not say; pass 200 for an API that reports errors only in the body).
+   * not say; pass 200 for an API that reports errors only in the body). A refusal is scripted this
+   * way too, with a refusal's words: {@link NBAPI_REFUSAL}.
    */
   | {
       readonly kind: 'error';
@@ -41,7 +43,7 @@ export type NbapiBehaviour =
   | { readonly kind: 'text'; readonly status: number; readonly body: string }
   /** 200 with a body that is not valid JSON. */
   | { readonly kind: 'malformed' }
-  /** `code: 0` with `data.url: []`. */
+  /** `code: 0` with `data.url: []`: how a Gemini reseller answers a prompt the model would not draw. */
   | { readonly kind: 'noImages' }
   /** `code: 0` with URLs that answer 404. */
   | { readonly kind: 'brokenUrls' }
@@ -54,11 +56,19 @@ const DOCUMENTED_ERRORS: Readonly<Record<number, string>> = {
   500: 'Server error',
 };
 
+/**
+ * A refusal as nbapi would relay one (the document lists none): code 400 with the wording resellers
+ * use for a safety block (see `src/core/providers/refusals.ts`).
+ */
+export const NBAPI_REFUSAL = { kind: 'error', code: 400, message: 'Your prompt was flagged by the safety system' } as const satisfies NbapiBehaviour;
+
 export type FakeNbapiServer = FakeProviderServer<NbapiBehaviour>;
 
 export interface NbapiServerOptions {
-  /** @defaultValue {@link NBAPI_FAKE_KEY} */
+  /** The one accepted key, when `apiKeys` is not given. @defaultValue {@link NBAPI_FAKE_KEY} */
   readonly apiKey?: string;
+  /** Several accepted keys, each an account with its own concurrency. @defaultValue `[apiKey]` */
+  readonly apiKeys?: readonly string[];
   /** Longer side of the served PNGs. @defaultValue 64 */
   readonly imageLongSide?: number;
 }
@@ -66,7 +76,7 @@ export interface NbapiServerOptions {
 const GENERATE_PATH = '/v1/images/generate';
 
 export async function startNbapiServer(options: NbapiServerOptions = {}): Promise<FakeNbapiServer> {
-  const apiKey = options.apiKey ?? NBAPI_FAKE_KEY;
+  const keys = new FakeKeys(options.apiKeys ?? [options.apiKey ?? NBAPI_FAKE_KEY]);
   const script = new BehaviourScript<NbapiBehaviour>({ kind: 'success' });
   const log = new RequestLog();
   const images = new ImageStore('/v1/images/', options.imageLongSide ?? 64);
@@ -77,7 +87,8 @@ export async function startNbapiServer(options: NbapiServerOptions = {}): Promis
     if (recorded.path !== GENERATE_PATH) return sendJson(res, 404, { code: 404, message: 'Not found' });
     if (recorded.method !== 'POST') return sendJson(res, 405, { code: 405, message: 'Method not allowed' });
     log.add(recorded);
-    if (!hasBearer(recorded, apiKey)) return sendJson(res, 401, { code: 401, message: DOCUMENTED_ERRORS[401] });
+    if (!keys.accepts(recorded.key)) return sendJson(res, 401, { code: 401, message: DOCUMENTED_ERRORS[401] });
+    keys.track(recorded.key, res);
     const behaviour = script.next();
     switch (behaviour.kind) {
       case 'hang':
@@ -98,6 +109,7 @@ export async function startNbapiServer(options: NbapiServerOptions = {}): Promis
       case 'brokenUrls':
         return sendJson(res, 200, { code: 0, message: 'ok', data: { url: base + images.missing() } });
       case 'success': {
+        if (behaviour.delayMs) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
         const body = jsonObject(recorded);
         const num = typeof body['num'] === 'number' ? body['num'] : 1;
         const ratio = typeof body['image_size'] === 'string' ? body['image_size'] : '1:1';
@@ -110,7 +122,7 @@ export async function startNbapiServer(options: NbapiServerOptions = {}): Promis
   });
   base = server.url;
 
-  return providerHandle({ server, apiKey, log, images, script, documentedFailure: { kind: 'error', code: 500 } });
+  return providerHandle({ server, keys, log, images, script, documentedFailure: { kind: 'error', code: 500 } });
 }
 
 function jsonObject(recorded: RecordedRequest): Record<string, unknown> {

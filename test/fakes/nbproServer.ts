@@ -4,18 +4,18 @@
  */
 import {
   BehaviourScript,
+  FakeKeys,
   ImageStore,
   RequestLog,
   providerHandle,
   type FakeProviderServer,
-  hasBearer,
   listen,
   sendJson,
   sendText,
   type RecordedRequest,
 } from './fakeServerKit.js';
 
-export type { RecordedFile, RecordedRequest } from './fakeServerKit.js';
+export type { ConcurrencyGauge, RecordedFile, RecordedRequest } from './fakeServerKit.js';
 
 export const NBPRO_FAKE_KEY = 'sk-fake-nbpro-key-0123456789';
 
@@ -26,13 +26,16 @@ export type NbproBehaviour =
    * comes `delayMs` after the request (a generation takes time: concurrency becomes visible).
    */
   | { readonly kind: 'success'; readonly images?: number; readonly model?: string; readonly delayMs?: number }
-  /** `status` with the documented `{ error }` body (default text: the document's description). */
+  /**
+   * `status` with the documented `{ error }` body (default text: the document's description). A
+   * refusal is scripted this way too, with a refusal's words: {@link NBPRO_REFUSAL}.
+   */
   | { readonly kind: 'error'; readonly status: number; readonly error?: string; readonly headers?: Record<string, string> }
   /** A non-JSON error page, like a proxy's 502. */
   | { readonly kind: 'text'; readonly status: number; readonly body: string }
   /** 200 with a body that is not valid JSON. */
   | { readonly kind: 'malformed' }
-  /** 200 with `images: []`. */
+  /** 200 with `images: []`: how a Gemini reseller answers a prompt the model would not draw. */
   | { readonly kind: 'noImages' }
   /** 200 with image URLs that answer 404. */
   | { readonly kind: 'brokenUrls' }
@@ -48,23 +51,18 @@ const DOCUMENTED_ERRORS: Readonly<Record<number, string>> = {
 };
 
 /**
- * Generate calls being answered at this moment, the most there ever were at once, when
- * (`performance.now()`) the first began and the last ended, and how long they took in all.
+ * A refusal as nbpro would relay one (the document lists none): a 400 with the wording resellers
+ * use for Gemini's PROHIBITED_CONTENT (see `src/core/providers/refusals.ts`).
  */
-export interface ConcurrencyGauge {
-  readonly now: number;
-  readonly peak: number;
-  readonly firstStartedAt: number | undefined;
-  readonly lastEndedAt: number | undefined;
-  /** The answered calls' durations added up: the work the key did. */
-  readonly busyMs: number;
-}
+export const NBPRO_REFUSAL = { kind: 'error', status: 400, error: 'Request contains prohibited content' } as const satisfies NbproBehaviour;
 
-export type FakeNbproServer = FakeProviderServer<NbproBehaviour> & { readonly concurrency: ConcurrencyGauge };
+export type FakeNbproServer = FakeProviderServer<NbproBehaviour>;
 
 export interface NbproServerOptions {
-  /** @defaultValue {@link NBPRO_FAKE_KEY} */
+  /** The one accepted key, when `apiKeys` is not given. @defaultValue {@link NBPRO_FAKE_KEY} */
   readonly apiKey?: string;
+  /** Several accepted keys, each an account with its own concurrency. @defaultValue `[apiKey]` */
+  readonly apiKeys?: readonly string[];
   /** Longer side of the served PNGs. @defaultValue 64 */
   readonly imageLongSide?: number;
 }
@@ -72,34 +70,19 @@ export interface NbproServerOptions {
 const GENERATE_PATH = '/api/ai/nano-banana/generate';
 
 export async function startNbproServer(options: NbproServerOptions = {}): Promise<FakeNbproServer> {
-  const apiKey = options.apiKey ?? NBPRO_FAKE_KEY;
+  const keys = new FakeKeys(options.apiKeys ?? [options.apiKey ?? NBPRO_FAKE_KEY]);
   const script = new BehaviourScript<NbproBehaviour>({ kind: 'success' });
   const log = new RequestLog();
   const images = new ImageStore('/files/', options.imageLongSide ?? 64);
   let base = '';
-  const concurrency: { -readonly [K in keyof ConcurrencyGauge]: ConcurrencyGauge[K] } = {
-    now: 0,
-    peak: 0,
-    firstStartedAt: undefined,
-    lastEndedAt: undefined,
-    busyMs: 0,
-  };
 
   const server = await listen(async (_req, res, recorded) => {
     if (images.serve(recorded, res)) return;
     if (recorded.path !== GENERATE_PATH) return sendJson(res, 404, { error: 'Not found' });
     if (recorded.method !== 'POST') return sendJson(res, 405, { error: 'Method not allowed' });
     log.add(recorded);
-    if (!hasBearer(recorded, apiKey)) return sendJson(res, 401, { error: DOCUMENTED_ERRORS[401] });
-    concurrency.now += 1;
-    concurrency.peak = Math.max(concurrency.peak, concurrency.now);
-    const startedAt = performance.now();
-    concurrency.firstStartedAt ??= startedAt;
-    res.once('close', () => {
-      concurrency.now -= 1;
-      concurrency.lastEndedAt = performance.now();
-      concurrency.busyMs += concurrency.lastEndedAt - startedAt;
-    });
+    if (!keys.accepts(recorded.key)) return sendJson(res, 401, { error: DOCUMENTED_ERRORS[401] });
+    keys.track(recorded.key, res);
     const behaviour = script.next();
     switch (behaviour.kind) {
       case 'hang':
@@ -134,10 +117,7 @@ export async function startNbproServer(options: NbproServerOptions = {}): Promis
   });
   base = server.url;
 
-  return {
-    ...providerHandle({ server, apiKey, log, images, script, documentedFailure: { kind: 'error', status: 500 } }),
-    concurrency,
-  };
+  return providerHandle({ server, keys, log, images, script, documentedFailure: { kind: 'error', status: 500 } });
 }
 
 function fieldOf(recorded: RecordedRequest, name: string): string | undefined {

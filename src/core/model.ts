@@ -6,7 +6,11 @@ import type { JobFailureCode } from './errorCodes.js';
 import type { Platform, ProviderId, Resolution } from './vocabulary.js';
 
 export type JobKind = 'imagine' | 'edit' | 'reroll' | 'upscale';
-export type JobStatus = 'queued' | 'running' | 'delivering' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+/**
+ * `refused`: the provider would not make the content (its content policy). Settled like `failed`,
+ * but told apart from it so that the user learns why.
+ */
+export type JobStatus = 'queued' | 'running' | 'delivering' | 'succeeded' | 'failed' | 'refused' | 'cancelled' | 'interrupted';
 export type LedgerKind = 'starting' | 'grant' | 'adjust' | 'hold' | 'capture' | 'release';
 
 export interface Account {
@@ -91,6 +95,11 @@ export interface Job {
    * recovery takes the job once that instance is gone. Null for jobs made before owners existed.
    */
   readonly owner: string | null;
+  /**
+   * How the job was served when that differs from what was asked (another provider after a
+   * failure, a retired model's successor); shown with the result. Null when served as asked.
+   */
+  readonly notice: string | null;
 }
 
 /**

@@ -36,7 +36,7 @@ export interface LedgerStore {
 }
 
 export interface JobSettlement {
-  readonly status: Extract<JobStatus, 'succeeded' | 'failed' | 'cancelled' | 'interrupted'>;
+  readonly status: Extract<JobStatus, 'succeeded' | 'failed' | 'refused' | 'cancelled' | 'interrupted'>;
   readonly captured: number;
   readonly errorCode: JobFailureCode | null;
   readonly errorMessage: string | null;

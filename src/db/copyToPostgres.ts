@@ -9,7 +9,7 @@ import { ACCOUNT_COLUMNS, JOB_COLUMNS, NEW_LEDGER_COLUMNS } from './rows.js';
 import { checkDatabase } from './sqlite/check.js';
 import type { SqliteDatabase } from './sqlite/types.js';
 
-/** Rows per INSERT: well under PostgreSQL's 65,535 parameters for the widest table (jobs, 22 columns). */
+/** Rows per INSERT: well under PostgreSQL's 65,535 parameters for the widest table (jobs, 23 columns). */
 const BATCH = 500;
 
 /** What is copied, table by table, in this order (the ledger and jobs refer to accounts, the ledger to jobs). */

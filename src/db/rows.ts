@@ -141,12 +141,13 @@ export interface JobRow {
   started_at: number | null;
   finished_at: number | null;
   owner: string | null;
+  notice: string | null;
 }
 
 export const JOB_COLUMNS = [
   'id', 'idempotency_key', 'account_key', 'platform', 'destination', 'kind', 'parent_id', 'request', 'provider',
   'model', 'unit_cost', 'cost', 'held', 'captured', 'status', 'error_code', 'error_message', 'outputs',
-  'created_at', 'started_at', 'finished_at', 'owner',
+  'created_at', 'started_at', 'finished_at', 'owner', 'notice',
 ] as const satisfies readonly (keyof JobRow)[];
 
 export function jobRow(job: Job): JobRow {
@@ -173,6 +174,7 @@ export function jobRow(job: Job): JobRow {
     started_at: job.startedAt,
     finished_at: job.finishedAt,
     owner: job.owner,
+    notice: job.notice,
   };
 }
 
@@ -200,6 +202,7 @@ export function toJob(row: JobRow): Job {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     owner: row.owner,
+    notice: row.notice,
   };
 }
 

@@ -143,6 +143,7 @@ export class CreditService {
         startedAt: null,
         finishedAt: null,
         owner: input.owner ?? null,
+        notice: input.notice ?? null,
       };
       // The job row first: the ledger row references it.
       await tx.jobs.insert(job);

@@ -28,9 +28,11 @@ export interface AdminAction {
  * A job to hold credits for: a {@link NewJob} whose `held` is the cost and whose `status` is `queued`.
  * `cost` must be `unitCost × request.count`.
  */
-export type HoldInput = Omit<NewJob, 'id' | 'platform' | 'held' | 'status' | 'createdAt' | 'parentId' | 'owner'> & {
+export type HoldInput = Omit<NewJob, 'id' | 'platform' | 'held' | 'status' | 'createdAt' | 'parentId' | 'owner' | 'notice'> & {
   /** The instance that will run the job. @defaultValue null */
   readonly owner?: string | null;
+  /** How the job will be served when that differs from what was asked ({@link Job.notice}). @defaultValue null */
+  readonly notice?: string | null;
   /**
    * Refuse (nothing written) when this many jobs are already queued over every process: of this
    * account (`user_busy`), in all (`queue_full`). Other processes' queued jobs are counted in the

@@ -4,7 +4,7 @@ import { CreditService } from '../../../src/core/credits/CreditService.js';
 import { ValidationError } from '../../../src/core/errors.js';
 import { checkDatabase } from '../../../src/db/sqlite/check.js';
 import { openDatabase } from '../../../src/db/sqlite/open.js';
-import type { Account, Job } from '../../../src/core/model.js';
+import { isUnsettled, type Account, type Job } from '../../../src/core/model.js';
 import type { SqliteDatabase } from '../../../src/db/sqlite/types.js';
 import { createHarness, type Harness, holdInput, rejected, rowCounts, thrown } from './support.js';
 
@@ -282,6 +282,17 @@ describe('hold', () => {
     });
   });
 
+  it('stores the notice given with the hold on the job, null when none is given', async () => {
+    const notice = 'Made with “nano-banana-2”: the model asked for was retired.';
+    const withNotice = await h.credits.hold(holdInput({ notice }));
+    const without = await h.credits.hold(holdInput());
+    if (!withNotice.ok || !without.ok) throw new Error('hold refused');
+    expect(withNotice.job.notice).toBe(notice);
+    expect(without.job.notice).toBeNull();
+    expect(await h.jobs.byId(withNotice.job.id)).toEqual(withNotice.job);
+    expect(await h.jobs.byId(without.job.id)).toMatchObject({ notice: null });
+  });
+
   it('holds a free job without ledger rows', async () => {
     const result = await h.credits.hold(holdInput({ unitCost: 0 }));
     expect(result).toMatchObject({ ok: true, account: { balance: 50, held: 0 } });
@@ -361,6 +372,25 @@ describe('settle', () => {
       released: 4,
       job: { status: 'failed', errorCode: 'no_output' },
     });
+  });
+
+  it('settles a refused job as refused, releasing everything, exactly once', async () => {
+    const id = await submit(5, 2);
+    await h.jobs.markRunning(id);
+    const refusal = { delivered: 0, status: 'refused', errorCode: 'provider_refused', errorMessage: 'The provider refused this prompt.' } as const;
+    const result = await h.credits.settle(id, refusal);
+    expect(result).toMatchObject({
+      settled: true,
+      captured: 0,
+      released: 10,
+      account: { balance: 50, held: 0 },
+      job: { status: 'refused', held: 0, captured: 0, errorCode: 'provider_refused', errorMessage: 'The provider refused this prompt.' },
+    });
+    expect(isUnsettled(result.job)).toBe(false);
+    expect(await h.jobs.unsettled()).toEqual([]);
+    expect((await h.credits.recentLedger('cli:alice', 1)).map((e) => [e.kind, e.delta, e.reason])).toEqual([['release', 10, null]]);
+    expect(await h.credits.settle(id, refusal)).toMatchObject({ settled: false, job: { status: 'refused' } });
+    expect(await h.jobs.recoverInterrupted()).toEqual([]);
   });
 
   it('refuses a bad delivered count and an unknown job', async () => {

@@ -10,7 +10,12 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Migration } from '../../../src/
 import { openDatabase } from '../../../src/db/sqlite/open.js';
 import { slotSql } from '../../../src/db/sqlite/SlotRepository.js';
 import { checkDatabase } from '../../../src/db/sqlite/check.js';
+import { createSqliteStore } from '../../../src/db/sqlite/store.js';
 import type { SqliteDatabase } from '../../../src/db/sqlite/types.js';
+import { CreditService } from '../../../src/core/credits/CreditService.js';
+import { JOB_COLUMNS } from '../../../src/db/rows.js';
+import { ManualClock } from '../../support/ManualClock.js';
+import { JOBS_IN_EVERY_STATUS } from './jobsInEveryStatus.js';
 
 const handles: SqliteDatabase[] = [];
 afterEach(() => {
@@ -78,7 +83,25 @@ const AFTER: Record<number, (db: SqliteDatabase) => void> = {
     db.prepare("DELETE FROM instances WHERE id = 'i'").run();
     expect(db.prepare('SELECT count(*) AS n FROM slots').get()).toEqual({ n: 0 });
   },
+  4: (db) => {
+    expect(tables(db)).toEqual(['accounts', 'instances', 'jobs', 'ledger', 'settings', 'slots']);
+    expect(columnsOf(db, 'jobs')).toEqual([...JOB_COLUMNS]);
+    // The rebuilt table has the indexes 0001–0003 made, word for word: the partial ones' WHERE is
+    // what lets the queries that repeat it use them.
+    const v3 = bare();
+    migrate(v3, MIGRATIONS.slice(0, 3));
+    expect(jobIndexSql(db)).toEqual(jobIndexSql(v3));
+    expect(indexesOf(db)).toEqual(indexesOf(v3));
+    // The ledger still refers to the (renamed) jobs table, and foreign keys are back on.
+    expect((db.pragma('foreign_key_list(ledger)') as { table: string }[]).map((key) => key.table).sort()).toEqual(['accounts', 'jobs']);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+  },
 };
+
+/** The jobs table's indexes as SQLite keeps their definitions (those a UNIQUE made have none). */
+function jobIndexSql(db: SqliteDatabase): { name: string; sql: string | null }[] {
+  return db.prepare<[], { name: string; sql: string | null }>("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'jobs' ORDER BY name").all();
+}
 
 /** A version-1 database with an account, a settled job, a running job and their ledger rows. */
 function versionOneWithJobs(): SqliteDatabase {
@@ -140,7 +163,7 @@ describe('migrations', () => {
     // A version-2 file as a bot left it: a delivering job under a lease.
     db.prepare("UPDATE jobs SET status = 'delivering', lease_until = 99 WHERE id = 'j2'").run();
     const before = db.prepare('SELECT rowid, * FROM jobs ORDER BY rowid').all();
-    expect(migrate(db)).toMatchObject({ from: 2, to: 3, applied: ['0003_instances'] });
+    expect(migrate(db, MIGRATIONS.slice(0, 3))).toMatchObject({ from: 2, to: 3, applied: ['0003_instances'] });
     const after = db.prepare<[], Record<string, unknown>>('SELECT rowid, * FROM jobs ORDER BY rowid').all();
     expect(after.map(({ owner, ...rest }) => (expect(owner).toBeNull(), rest))).toEqual(
       (before as Record<string, unknown>[]).map(({ lease_until: _lease, ...rest }) => rest),
@@ -148,8 +171,48 @@ describe('migrations', () => {
     expect(db.pragma('foreign_key_check')).toEqual([]);
     expect(db.prepare('SELECT count(*) AS n FROM ledger').get()).toEqual({ n: 4 });
     expect(db.prepare('SELECT count(*) AS n FROM instances').get()).toEqual({ n: 0 });
-    // The repositories' queries run on it: the delivering job is still unsettled, with no owner.
+    expect(checkDatabase(db)).toEqual({ integrity: 'ok', invariant: [], jobs: [] });
+    // The repositories' queries run on it, once brought up to date: the delivering job is still
+    // unsettled, with no owner.
+    migrate(db);
     expect(db.prepare<[], { id: string; owner: string | null }>(jobSql.unsettled).all().map((j) => [j.id, j.owner])).toEqual([['j2', null]]);
+  });
+
+  it('4 (routing) keeps every job in every status, its rowid, owner and ledger rows, and accepts refused', async () => {
+    const db = bare();
+    migrate(db, MIGRATIONS.slice(0, 3));
+    db.exec(JOBS_IN_EVERY_STATUS);
+    // Rowids with gaps and out of creation order, so that a copy renumbering them would show.
+    db.exec("UPDATE jobs SET rowid = CASE id WHEN 'q' THEN 70 WHEN 'r' THEN 12 WHEN 'd' THEN 30 ELSE rowid + 100 END");
+    const jobsBefore = db.prepare('SELECT rowid, * FROM jobs ORDER BY rowid').all();
+    const ledgerBefore = db.prepare('SELECT * FROM ledger ORDER BY id').all();
+    expect(checkDatabase(db)).toEqual({ integrity: 'ok', invariant: [], jobs: [] });
+    expect(migrate(db)).toEqual({ from: 3, to: 4, applied: ['0004_routing'] });
+    const jobsAfter = db.prepare<[], Record<string, unknown>>('SELECT rowid, * FROM jobs ORDER BY rowid').all();
+    expect(jobsAfter.map(({ notice, ...rest }) => (expect(notice).toBeNull(), rest))).toEqual(jobsBefore);
+    expect(new Set(jobsAfter.map((job) => job.status))).toEqual(
+      new Set(['queued', 'running', 'delivering', 'succeeded', 'failed', 'cancelled', 'interrupted']),
+    );
+    expect(db.prepare('SELECT * FROM ledger ORDER BY id').all()).toEqual(ledgerBefore);
+    expect(db.prepare('SELECT id FROM instances').all()).toEqual([{ id: 'inst-1' }]);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(checkDatabase(db)).toEqual({ integrity: 'ok', invariant: [], jobs: [] });
+    // The repositories' queries run on it: unsettled jobs oldest first, owners kept.
+    expect(db.prepare<[], { id: string; owner: string | null }>(jobSql.unsettled).all().map((j) => [j.id, j.owner])).toEqual([
+      ['q', 'inst-1'],
+      ['r', 'inst-1'],
+      ['d', null],
+    ]);
+
+    // Refused is a settled status: it must hold nothing and have finished, and nothing unknown is let in.
+    expect(() => db.prepare("UPDATE jobs SET status = 'refused' WHERE id = 'q'").run()).toThrow(/CHECK constraint failed/);
+    expect(() => db.prepare("UPDATE jobs SET status = 'lost', held = 0, finished_at = 9 WHERE id = 'q'").run()).toThrow(/CHECK constraint failed/);
+    const store = createSqliteStore(db);
+    const credits = new CreditService({ store, clock: new ManualClock(50), startingCredits: 0 });
+    const refused = await credits.settle('r', { delivered: 0, status: 'refused', errorCode: 'provider_refused', errorMessage: 'No.' });
+    expect(refused).toMatchObject({ settled: true, released: 2, captured: 0, job: { status: 'refused', held: 0 }, account: { balance: 94, held: 4 } });
+    expect(await store.jobs.find('r')).toMatchObject({ status: 'refused', held: 0, finishedAt: 50, notice: null, owner: 'inst-1' });
+    expect((await store.jobs.unsettled()).map((j) => j.id)).toEqual(['q', 'd']);
     expect(checkDatabase(db)).toEqual({ integrity: 'ok', invariant: [], jobs: [] });
   });
 

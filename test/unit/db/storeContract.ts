@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/core/storePorts.js';
+import { isUnsettled } from '../../../src/core/model.js';
 import { account, ALICE, BOB, grant, instance, job, settlement } from './storeFixtures.js';
 
 /** A store to test, on a database of its own, and how to dispose of both. */
@@ -95,9 +96,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       it('round-trips every column, JSON included', async () => {
         await store.jobs.insert(job('j1'));
-        await store.jobs.insert(job('j2', { parentId: 'j1', owner: null, kind: 'reroll' }));
+        const j2 = job('j2', { parentId: 'j1', owner: null, kind: 'reroll', notice: 'Made with “m2”: m was retired.' });
+        await store.jobs.insert(j2);
         expect(await store.jobs.find('j1')).toEqual({ ...job('j1'), ...unsettledFields });
-        expect(await store.jobs.find('j2')).toEqual({ ...job('j2', { parentId: 'j1', owner: null, kind: 'reroll' }), ...unsettledFields });
+        expect(await store.jobs.find('j2')).toEqual({ ...j2, ...unsettledFields });
         expect(await store.jobs.find('nope')).toBeUndefined();
       });
 
@@ -122,6 +124,29 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.jobs.markDelivering('j1', outputs)).toEqual({ ...running, status: 'delivering', outputs });
         expect(await store.jobs.markDelivering('j1', [])).toBeUndefined();
         expect(await store.jobs.find('j1')).toMatchObject({ status: 'delivering', held: 12, outputs });
+      });
+
+      it('settles a job as refused: settled, holding nothing, no longer unsettled or queued', async () => {
+        for (const id of ['ran', 'waited', 'other']) await store.jobs.insert(job(id));
+        await store.jobs.markRunning('ran', 150);
+        const refusal = settlement({ status: 'refused', captured: 0, errorCode: 'provider_refused', errorMessage: 'The provider would not make this.', outputs: [] });
+        expect(await store.jobs.settle('ran', refusal)).toBe(true);
+        expect(await store.jobs.settle('waited', refusal)).toBe(true);
+        expect(await store.jobs.settle('ran', settlement())).toBe(false);
+        const refused = await store.jobs.find('ran');
+        expect(refused).toMatchObject({
+          status: 'refused',
+          held: 0,
+          captured: 0,
+          errorCode: 'provider_refused',
+          errorMessage: 'The provider would not make this.',
+          startedAt: 150,
+          finishedAt: 200,
+        });
+        expect(isUnsettled(refused!)).toBe(false);
+        expect((await store.jobs.unsettled()).map((j) => j.id)).toEqual(['other']);
+        expect(await store.jobs.countQueued({})).toBe(1);
+        expect(await store.jobs.countQueued({ accountKey: ALICE })).toBe(1);
       });
 
       it('settles an unsettled job exactly once', async () => {

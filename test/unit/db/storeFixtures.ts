@@ -38,6 +38,7 @@ export function job(id: string, overrides: Partial<NewJob> = {}): NewJob {
     status: 'queued',
     createdAt: 100,
     owner: 'instance-a',
+    notice: null,
     ...overrides,
   };
 }

@@ -9,6 +9,7 @@ const STATUS: Record<JobStatus, string> = {
   delivering: ':outbox_tray: posting',
   succeeded: ':white_check_mark: done',
   failed: ':x: failed',
+  refused: ':no_entry_sign: refused',
   cancelled: ':heavy_minus_sign: cancelled',
   interrupted: ':warning: interrupted',
 };

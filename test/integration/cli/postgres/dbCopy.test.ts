@@ -11,6 +11,8 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../../src/cli/main.js';
+import { LATEST_POSTGRES_SCHEMA_VERSION } from '../../../../src/db/postgres/migrations/index.js';
+import { openPostgresStore } from '../../../../src/db/postgres/store.js';
 import { openDatabase } from '../../../../src/db/sqlite/open.js';
 import { findPostgresBinaries } from '../../../support/postgresBinaries.js';
 import { createDatabase } from '../../../support/postgresDatabases.js';
@@ -45,6 +47,10 @@ describe('db commands on PostgreSQL', () => {
     expect((await cli(sqlite, 'generate', 'a koi pond', '--count', '2', '--out', join(dir, 'koi.png'), '--account', 'alice')).code).toBe(0);
     expect((await cli(sqlite, 'credits', 'grant', 'discord:123456789012345678', '25', '--reason', 'prize')).code).toBe(0);
     expect((await cli(sqlite, 'credits', 'set', 'slack:T0A:U0B', '3')).code).toBe(0);
+    // A notice, as a job served by a fallback provider carries: the CLI never writes one.
+    const source = openDatabase(join(dir, 'bot.db'));
+    source.prepare("UPDATE jobs SET notice = 'Made by nbapi: “nbpro” was down.'").run();
+    source.close();
     const before = {
       alice: (await cli(sqlite, 'credits', 'show', 'cli:alice', '--json')).out,
       discord: (await cli(sqlite, 'credits', 'show', 'discord:123456789012345678', '--json')).out,
@@ -69,7 +75,13 @@ describe('db commands on PostgreSQL', () => {
     const check = await cli(postgres, 'db', 'check', '--json');
     expect(check.code).toBe(0);
     expect(JSON.parse(check.out)).toMatchObject({ ok: true, integrity: 'ok', invariant: [], jobs: [] });
-    expect((await cli(postgres, 'db', 'migrate')).out).toMatch(/is at schema version 1$/);
+    expect((await cli(postgres, 'db', 'migrate')).out).toMatch(new RegExp(`is at schema version ${LATEST_POSTGRES_SCHEMA_VERSION}$`));
+    const copied = await openPostgresStore(url);
+    try {
+      expect((await copied.jobs.list({ limit: 10 })).map((job) => job.notice)).toEqual(['Made by nbapi: “nbpro” was down.']);
+    } finally {
+      await copied.close();
+    }
     // New movements continue the ledger on PostgreSQL.
     expect((await cli(postgres, 'generate', 'a second koi', '--out', join(dir, 'koi2.png'), '--account', 'alice', '--json')).code).toBe(0);
     expect(JSON.parse((await cli(postgres, 'credits', 'show', 'cli:alice', '--json')).out)).toMatchObject({ balance: 7, held: 0 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LATEST_POSTGRES_SCHEMA_VERSION } from '../../../../src/db/postgres/migrations/index.js';
 import { openPostgresStore } from '../../../../src/db/postgres/store.js';
 import { runDoctor } from '../../../../src/ops/doctor/runDoctor.js';
 import { freePort } from '../../../support/freePort.js';
@@ -13,7 +14,10 @@ describe('doctor on PostgreSQL', () => {
       expect(await databaseCheck(db.url)).toMatchObject({ status: 'ok', detail: expect.stringMatching(/is empty; the bot creates the schema/) as unknown });
       const store = await openPostgresStore(db.url);
       await store.close();
-      expect(await databaseCheck(db.url)).toMatchObject({ status: 'ok', detail: expect.stringMatching(/PostgreSQL, schema 1\), integrity and ledger ok/) as unknown });
+      expect(await databaseCheck(db.url)).toMatchObject({
+        status: 'ok',
+        detail: expect.stringMatching(new RegExp(`PostgreSQL, schema ${LATEST_POSTGRES_SCHEMA_VERSION}\\), integrity and ledger ok`)) as unknown,
+      });
     } finally {
       await db.drop();
     }

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../../src/core/errors.js';
 import { postgresAdmin } from '../../../../src/db/postgres/admin.js';
 import { postgresLocation } from '../../../../src/db/postgres/location.js';
+import { LATEST_POSTGRES_SCHEMA_VERSION } from '../../../../src/db/postgres/migrations/index.js';
 import { openPostgresStore, type PostgresStore } from '../../../../src/db/postgres/store.js';
 import { captureLogger } from '../../../support/logCapture.js';
 import { createTestDatabase } from '../../../support/postgresTest.js';
@@ -113,7 +114,7 @@ describe('postgresAdmin', () => {
     const { url } = await open();
     const admin = postgresAdmin(store);
     expect(admin).toMatchObject({ engine: 'postgres', location: postgresLocation(url) });
-    expect(await admin.schemaVersion()).toBe(1);
+    expect(await admin.schemaVersion()).toBe(LATEST_POSTGRES_SCHEMA_VERSION);
     expect(admin.isOpen()).toBe(true);
     await store.close();
     expect(admin.isOpen()).toBe(false);

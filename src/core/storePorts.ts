@@ -11,6 +11,7 @@
  */
 import type { JobFailureCode } from './errorCodes.js';
 import type { Account, Instance, Job, JobStatus, LedgerEntry, NewJob, NewLedgerEntry, StoredOutput } from './model.js';
+import type { ProviderId } from './vocabulary.js';
 
 export interface AccountStore {
   find(key: string): Promise<Account | undefined>;
@@ -44,6 +45,19 @@ export interface JobSettlement {
   readonly finishedAt: number;
 }
 
+/**
+ * Who made a job's images: recorded when the job starts delivering. It may differ from the provider
+ * and model the job was admitted with (a fallback after a failure); its unit cost is then what each
+ * delivered image is charged, and the capture is still at most the credits held, so never more than
+ * quoted.
+ */
+export interface ServedBy {
+  readonly provider: ProviderId;
+  readonly model: string;
+  readonly unitCost: number;
+  readonly notice: string | null;
+}
+
 export interface JobStore {
   insert(job: NewJob): Promise<void>;
   find(id: string): Promise<Job | undefined>;
@@ -51,10 +65,11 @@ export interface JobStore {
   /** queued → running; the job as changed, or undefined when it was not queued (cancelled, settled). */
   markRunning(id: string, at: number): Promise<Job | undefined>;
   /**
-   * running → delivering, recording what was produced; the job as changed, or undefined when it was
-   * not running (settled by another process meanwhile).
+   * running → delivering, recording what was produced and who produced it (provider, model,
+   * unit cost, notice); the job as changed, or undefined when it was not running (settled by
+   * another process meanwhile) and nothing was written.
    */
-  markDelivering(id: string, outputs: readonly StoredOutput[]): Promise<Job | undefined>;
+  markDelivering(id: string, outputs: readonly StoredOutput[], served: ServedBy): Promise<Job | undefined>;
   /** Writes the settlement and sets held to 0; false when the job had already settled. */
   settle(id: string, settlement: JobSettlement): Promise<boolean>;
   /** Queued, running and delivering jobs, oldest first. */

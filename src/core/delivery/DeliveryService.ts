@@ -6,6 +6,7 @@ import type { GenerationObserver } from '../generation/observer.js';
 import type { Delivery, OutputImage } from '../generation/types.js';
 import type { Account, Job, StoredOutput } from '../model.js';
 import type { JobService } from '../jobs/JobService.js';
+import type { ServedBy } from '../storePorts.js';
 import { JOB_FAILURE_TEXT } from '../userText.js';
 import type { ImageSpool } from './ImageSpool.js';
 
@@ -56,13 +57,14 @@ export class DeliveryService {
   }
 
   /**
-   * Keeps the images, marks the job `delivering` and emits `ready` with the handle to answer with.
+   * Keeps the images, marks the job `delivering` (recording who `served` it: the settlement charges
+   * that unit cost) and emits `ready` with the handle to answer with.
    * @returns false (nothing kept) when the job was no longer running: another process settled it.
    * @throws when the images cannot be kept; the job is still running and the caller fails it.
    */
-  async offer(job: Job, images: readonly OutputImage[], durationMs: number, log: Logger): Promise<boolean> {
+  async offer(job: Job, images: readonly OutputImage[], durationMs: number, log: Logger, served: ServedBy): Promise<boolean> {
     await this.#o.spool.put(job.id, images);
-    const delivering = await this.#o.jobs.markDelivering(job.id, images.map(storedOutput));
+    const delivering = await this.#o.jobs.markDelivering(job.id, images.map(storedOutput), served);
     if (!delivering) {
       await this.#o.spool.drop(job.id);
       return false;

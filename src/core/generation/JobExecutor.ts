@@ -104,7 +104,12 @@ export class JobExecutor {
   async #offer(pending: PendingJob, job: Job, images: readonly OutputImage[], durationMs: number, log: Logger): Promise<void> {
     let offered: boolean;
     try {
-      offered = await this.#o.delivery.offer(job, images, durationMs, log);
+      offered = await this.#o.delivery.offer(job, images, durationMs, log, {
+        provider: job.provider,
+        model: job.model,
+        unitCost: job.unitCost,
+        notice: job.notice,
+      });
     } catch (error) {
       // The images could not be kept (disk full, spool not writable): nothing is charged.
       log.error({ err: error }, 'could not keep the images for delivery');

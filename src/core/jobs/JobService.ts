@@ -4,7 +4,7 @@ import { platformOf } from '../credits/accountKey.js';
 import { JOB_FAILURE_TEXT } from '../userText.js';
 import type { Clock } from '../clock.js';
 import type { Job, StoredOutput } from '../model.js';
-import type { Store } from '../storePorts.js';
+import type { ServedBy, Store } from '../storePorts.js';
 
 /** Filter for {@link JobService.history}. */
 export interface JobHistoryFilter {
@@ -54,9 +54,9 @@ export class JobService {
     return this.#store.jobs.markRunning(id, this.#clock.now());
   }
 
-  /** running → delivering with what was produced; undefined when it was no longer running. */
-  markDelivering(id: string, outputs: readonly StoredOutput[]): Promise<Job | undefined> {
-    return this.#store.jobs.markDelivering(id, outputs);
+  /** running → delivering with what was produced and who produced it; undefined when it was no longer running. */
+  markDelivering(id: string, outputs: readonly StoredOutput[], served: ServedBy): Promise<Job | undefined> {
+    return this.#store.jobs.markDelivering(id, outputs, served);
   }
 
   /** Queued, running and delivering jobs, oldest first. */

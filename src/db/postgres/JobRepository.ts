@@ -1,5 +1,5 @@
 import type { Job, NewJob, StoredOutput } from '../../core/model.js';
-import type { JobSettlement, JobStore } from '../../core/storePorts.js';
+import type { JobSettlement, JobStore, ServedBy } from '../../core/storePorts.js';
 import { JOB_COLUMNS, jobRow, toJob, writeJson, type JobRow } from '../rows.js';
 import type { Queryable } from './queryable.js';
 import { columnList, placeholders, valuesOf } from './sql.js';
@@ -14,7 +14,9 @@ export const jobSql = {
   find: `SELECT ${ALL} FROM jobs WHERE id = $1`,
   findByIdempotencyKey: `SELECT ${ALL} FROM jobs WHERE idempotency_key = $1`,
   markRunning: `UPDATE jobs SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'queued' RETURNING ${ALL}`,
-  markDelivering: `UPDATE jobs SET status = 'delivering', outputs = $2 WHERE id = $1 AND status = 'running' RETURNING ${ALL}`,
+  markDelivering:
+    "UPDATE jobs SET status = 'delivering', outputs = $2, provider = $3, model = $4, unit_cost = $5, notice = $6 " +
+    `WHERE id = $1 AND status = 'running' RETURNING ${ALL}`,
   // The status guard makes settlement exactly-once: of two processes settling the same job, the
   // second waits for the first's row lock, then finds the job settled and changes nothing.
   settle:
@@ -56,8 +58,8 @@ export class JobRepository implements JobStore {
     return this.#one(jobSql.markRunning, [id, at]);
   }
 
-  markDelivering(id: string, outputs: readonly StoredOutput[]): Promise<Job | undefined> {
-    return this.#one(jobSql.markDelivering, [id, writeJson(outputs)]);
+  markDelivering(id: string, outputs: readonly StoredOutput[], served: ServedBy): Promise<Job | undefined> {
+    return this.#one(jobSql.markDelivering, [id, writeJson(outputs), served.provider, served.model, served.unitCost, served.notice]);
   }
 
   async settle(id: string, settlement: JobSettlement): Promise<boolean> {

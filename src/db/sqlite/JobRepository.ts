@@ -1,5 +1,5 @@
 import type { Job, NewJob, StoredOutput } from '../../core/model.js';
-import type { JobSettlement, JobStore } from '../../core/storePorts.js';
+import type { JobSettlement, JobStore, ServedBy } from '../../core/storePorts.js';
 import { JOB_COLUMNS, jobRow, toJob, writeJson, type JobRow } from '../rows.js';
 import { columnList, namedValues } from './sqlColumns.js';
 import type { SqliteDatabase } from './types.js';
@@ -10,6 +10,7 @@ const UNSETTLED = "status IN ('queued', 'running', 'delivering')";
 const NOT_EXCEPTED = '(@except IS NULL OR owner IS NOT @except)';
 
 type SettleParams = Pick<JobRow, 'id' | 'status' | 'captured' | 'error_code' | 'error_message' | 'outputs' | 'finished_at'>;
+type DeliveringParams = Pick<JobRow, 'id' | 'outputs' | 'provider' | 'model' | 'unit_cost' | 'notice'>;
 
 /** The SQL this repository runs, exported so tests can check its query plans. Parameters are named. */
 export const jobSql = {
@@ -17,7 +18,9 @@ export const jobSql = {
   find: `SELECT ${ALL} FROM jobs WHERE id = @id`,
   findByIdempotencyKey: `SELECT ${ALL} FROM jobs WHERE idempotency_key = @key`,
   markRunning: `UPDATE jobs SET status = 'running', started_at = @at WHERE id = @id AND status = 'queued' RETURNING ${ALL}`,
-  markDelivering: `UPDATE jobs SET status = 'delivering', outputs = @outputs WHERE id = @id AND status = 'running' RETURNING ${ALL}`,
+  markDelivering:
+    "UPDATE jobs SET status = 'delivering', outputs = @outputs, provider = @provider, model = @model, " +
+    `unit_cost = @unit_cost, notice = @notice WHERE id = @id AND status = 'running' RETURNING ${ALL}`,
   // The status guard makes settlement exactly-once even if a caller skipped its own check.
   settle:
     'UPDATE jobs SET status = @status, held = 0, captured = @captured, error_code = @error_code, ' +
@@ -51,7 +54,7 @@ export class JobRepository implements JobStore {
     this.#find = db.prepare<[{ id: string }], JobRow>(jobSql.find);
     this.#findByIdempotencyKey = db.prepare<[{ key: string }], JobRow>(jobSql.findByIdempotencyKey);
     this.#markRunning = db.prepare<[{ id: string; at: number }], JobRow>(jobSql.markRunning);
-    this.#markDelivering = db.prepare<[{ id: string; outputs: string }], JobRow>(jobSql.markDelivering);
+    this.#markDelivering = db.prepare<[DeliveringParams], JobRow>(jobSql.markDelivering);
     this.#settle = db.prepare<[SettleParams]>(jobSql.settle);
     this.#unsettled = db.prepare<[], JobRow>(jobSql.unsettled);
     this.#countQueued = db.prepare<[{ except: string | null }], number>(jobSql.countQueued).pluck();
@@ -79,8 +82,16 @@ export class JobRepository implements JobStore {
     return Promise.resolve(maybeJob(this.#markRunning.get({ id, at })));
   }
 
-  markDelivering(id: string, outputs: readonly StoredOutput[]): Promise<Job | undefined> {
-    return Promise.resolve(maybeJob(this.#markDelivering.get({ id, outputs: writeJson(outputs) })));
+  markDelivering(id: string, outputs: readonly StoredOutput[], served: ServedBy): Promise<Job | undefined> {
+    const row = this.#markDelivering.get({
+      id,
+      outputs: writeJson(outputs),
+      provider: served.provider,
+      model: served.model,
+      unit_cost: served.unitCost,
+      notice: served.notice,
+    });
+    return Promise.resolve(maybeJob(row));
   }
 
   settle(id: string, settlement: JobSettlement): Promise<boolean> {

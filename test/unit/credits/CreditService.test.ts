@@ -374,6 +374,34 @@ describe('settle', () => {
     });
   });
 
+  it('charges the unit cost of who served the job, as stored when it started delivering', async () => {
+    const id = await submit(4, 3);
+    await h.jobs.markRunning(id);
+    const outputs = [{ name: 'a.png', mime: 'image/png', bytes: 10, width: 1, height: 1 }];
+    const fallback = { provider: 'nbapi', model: 'gemini-3-pro-image', unitCost: 3, notice: 'Made by nbapi: offline was down.' } as const;
+    expect(await h.jobs.markDelivering(id, outputs, fallback)).toMatchObject({ status: 'delivering', ...fallback, cost: 12, held: 12 });
+    // The served unit cost is what each image is charged: 2 × 3, the rest of the 12 held released.
+    const result = await h.credits.settle(id, { delivered: 2, status: 'succeeded', outputs });
+    expect(result).toMatchObject({
+      settled: true,
+      captured: 6,
+      released: 6,
+      account: { balance: 44, held: 0 },
+      job: { status: 'succeeded', ...fallback, captured: 6 },
+    });
+    expect((await h.credits.recentLedger('cli:alice', 2)).map((e) => [e.kind, e.heldDelta, e.actor])).toEqual([
+      ['release', -6, 'system'],
+      ['capture', -6, 'system'],
+    ]);
+  });
+
+  it('never charges more than was quoted, even when the served price is higher', async () => {
+    const id = await submit(4, 2);
+    await h.jobs.markRunning(id);
+    await h.jobs.markDelivering(id, [], { provider: 'nbapi', model: 'dear', unitCost: 10, notice: null });
+    expect(await h.credits.settle(id, { delivered: 2, status: 'succeeded' })).toMatchObject({ captured: 8, released: 0, account: { balance: 42 } });
+  });
+
   it('settles a refused job as refused, releasing everything, exactly once', async () => {
     const id = await submit(5, 2);
     await h.jobs.markRunning(id);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/core/storePorts.js';
 import { isUnsettled } from '../../../src/core/model.js';
-import { account, ALICE, BOB, grant, instance, job, settlement } from './storeFixtures.js';
+import { account, ALICE, BOB, grant, instance, job, served, settlement } from './storeFixtures.js';
 
 /** A store to test, on a database of its own, and how to dispose of both. */
 export interface StoreUnderTest {
@@ -116,14 +116,49 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       it('moves a job queued → running → delivering, each once', async () => {
         await store.jobs.insert(job('j1'));
-        expect(await store.jobs.markDelivering('j1', [])).toBeUndefined();
+        expect(await store.jobs.markDelivering('j1', [], served())).toBeUndefined();
         const running = await store.jobs.markRunning('j1', 150);
         expect(running).toEqual({ ...job('j1'), ...unsettledFields, status: 'running', startedAt: 150 });
         expect(await store.jobs.markRunning('j1', 151)).toBeUndefined();
         const outputs = settlement().outputs;
-        expect(await store.jobs.markDelivering('j1', outputs)).toEqual({ ...running, status: 'delivering', outputs });
-        expect(await store.jobs.markDelivering('j1', [])).toBeUndefined();
+        expect(await store.jobs.markDelivering('j1', outputs, served())).toEqual({ ...running, status: 'delivering', outputs });
+        expect(await store.jobs.markDelivering('j1', [], served())).toBeUndefined();
         expect(await store.jobs.find('j1')).toMatchObject({ status: 'delivering', held: 12, outputs });
+      });
+
+      it('records who served a job as it starts delivering, and returns the job so', async () => {
+        await store.jobs.insert(job('j1'));
+        const running = await store.jobs.markRunning('j1', 150);
+        const outputs = settlement().outputs;
+        const fallback = served({ provider: 'nbapi', model: 'gemini-ünï', unitCost: 4, notice: 'Made by nbapi: "nbpro" was down.' });
+        const delivering = await store.jobs.markDelivering('j1', outputs, fallback);
+        expect(delivering).toEqual({
+          ...running,
+          status: 'delivering',
+          outputs,
+          provider: 'nbapi',
+          model: 'gemini-ünï',
+          unitCost: 4,
+          notice: 'Made by nbapi: "nbpro" was down.',
+        });
+        // Still holding what was quoted: the cost and the hold do not follow the served price.
+        expect(delivering).toMatchObject({ cost: 12, held: 12 });
+        expect(await store.jobs.find('j1')).toEqual(delivering);
+        expect(await store.jobs.settle('j1', settlement({ captured: 8 }))).toBe(true);
+        expect(await store.jobs.find('j1')).toMatchObject({ status: 'succeeded', provider: 'nbapi', model: 'gemini-ünï', unitCost: 4, notice: fallback.notice });
+      });
+
+      it('records nothing for a job that is not running (queued, delivering, settled)', async () => {
+        for (const id of ['queued', 'delivering', 'settled']) await store.jobs.insert(job(id));
+        await store.jobs.markRunning('delivering', 150);
+        await store.jobs.markDelivering('delivering', settlement().outputs, served());
+        await store.jobs.markRunning('settled', 150);
+        await store.jobs.settle('settled', settlement({ status: 'failed', captured: 0, errorCode: 'internal', errorMessage: 'why', outputs: [] }));
+        const ids = ['queued', 'delivering', 'settled', 'nope'];
+        const before = await Promise.all(ids.map((id) => store.jobs.find(id)));
+        const fallback = served({ provider: 'nbapi', model: 'other', unitCost: 1, notice: 'another provider' });
+        for (const id of ids) expect(await store.jobs.markDelivering(id, [], fallback), id).toBeUndefined();
+        expect(await Promise.all(ids.map((id) => store.jobs.find(id)))).toEqual(before);
       });
 
       it('settles a job as refused: settled, holding nothing, no longer unsettled or queued', async () => {
@@ -153,7 +188,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.jobs.insert(job('j1'));
         await store.jobs.insert(job('j2'));
         await store.jobs.markRunning('j2', 150);
-        await store.jobs.markDelivering('j2', settlement().outputs);
+        await store.jobs.markDelivering('j2', settlement().outputs, served());
         expect(await store.jobs.settle('j1', settlement({ status: 'failed', captured: 0, errorCode: 'internal', errorMessage: 'why', outputs: [] }))).toBe(true);
         expect(await store.jobs.settle('j1', settlement())).toBe(false);
         expect(await store.jobs.settle('j2', settlement({ captured: 6 }))).toBe(true);
@@ -176,7 +211,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it('lists unsettled jobs oldest first, ties in insertion order, delivering included', async () => {
         for (const [id, createdAt] of [['late', 300], ['early', 100], ['tie', 100], ['done', 50]] as const) await store.jobs.insert(job(id, { createdAt }));
         await store.jobs.markRunning('late', 301);
-        await store.jobs.markDelivering('late', []);
+        await store.jobs.markDelivering('late', [], served());
         await store.jobs.settle('done', settlement());
         expect((await store.jobs.unsettled()).map((j) => [j.id, j.status])).toEqual([
           ['early', 'queued'],

@@ -1,5 +1,5 @@
 import type { Account, Instance, NewJob, NewLedgerEntry } from '../../../src/core/model.js';
-import type { JobSettlement } from '../../../src/core/storePorts.js';
+import type { JobSettlement, ServedBy } from '../../../src/core/storePorts.js';
 import type { Platform } from '../../../src/core/vocabulary.js';
 
 /** Rows the store contract (storeContract.ts) and the engines' own tests write. */
@@ -41,6 +41,11 @@ export function job(id: string, overrides: Partial<NewJob> = {}): NewJob {
     notice: null,
     ...overrides,
   };
+}
+
+/** Who served a job: {@link job}'s provider, model and price (served as asked) unless overridden. */
+export function served(overrides: Partial<ServedBy> = {}): ServedBy {
+  return { provider: 'nbpro', model: 'm', unitCost: 6, notice: null, ...overrides };
 }
 
 export function settlement(overrides: Partial<JobSettlement> = {}): JobSettlement {

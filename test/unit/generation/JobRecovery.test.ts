@@ -75,7 +75,10 @@ async function job(owner: string | null, status: 'queued' | 'running' | 'deliver
   const result = await h.credits.hold(holdInput({ accountKey, owner }));
   if (!result.ok) throw new Error('hold refused');
   if (status !== 'queued') await h.jobs.markRunning(result.job.id);
-  if (status === 'delivering') await h.jobs.markDelivering(result.job.id, []);
+  if (status === 'delivering') {
+    const { provider, model, unitCost, notice } = result.job;
+    await h.jobs.markDelivering(result.job.id, [], { provider, model, unitCost, notice });
+  }
   return result.job;
 }
 

@@ -242,7 +242,10 @@ export class CreditService {
     const account =
       job.held > 0 ? await tx.accounts.change(job.accountKey, released, -job.held, at) : await this.#account(tx, job.accountKey);
     const system = { actor: SYSTEM };
-    if (captured > 0) await tx.ledger.append(entry(job.accountKey, 'capture', 0, -captured, job.id, system, at));
+    // The job as stored names who made the images (a fallback may have served it), so the audit
+    // trail says what each capture paid for.
+    const servedBy = { ...system, reason: `served by ${job.provider} ${job.model}` };
+    if (captured > 0) await tx.ledger.append(entry(job.accountKey, 'capture', 0, -captured, job.id, servedBy, at));
     if (released > 0) await tx.ledger.append(entry(job.accountKey, 'release', released, -released, job.id, system, at));
     return { settled: true, job: { ...job, ...settlement, held: 0 }, account, captured, released };
   }

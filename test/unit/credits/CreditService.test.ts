@@ -374,7 +374,7 @@ describe('settle', () => {
     });
   });
 
-  it('charges the unit cost of who served the job, as stored when it started delivering', async () => {
+  it('charges the unit cost of who served the job, as stored when it started delivering, and names it on the capture row', async () => {
     const id = await submit(4, 3);
     await h.jobs.markRunning(id);
     const outputs = [{ name: 'a.png', mime: 'image/png', bytes: 10, width: 1, height: 1 }];
@@ -389,9 +389,18 @@ describe('settle', () => {
       account: { balance: 44, held: 0 },
       job: { status: 'succeeded', ...fallback, captured: 6 },
     });
-    expect((await h.credits.recentLedger('cli:alice', 2)).map((e) => [e.kind, e.heldDelta, e.actor])).toEqual([
-      ['release', -6, 'system'],
-      ['capture', -6, 'system'],
+    // Release rows name nothing.
+    expect((await h.credits.recentLedger('cli:alice', 2)).map((e) => [e.kind, e.heldDelta, e.actor, e.reason])).toEqual([
+      ['release', -6, 'system', null],
+      ['capture', -6, 'system', 'served by nbapi gemini-3-pro-image'],
+    ]);
+  });
+
+  it('names the provider and model asked for on the capture row when the job was served as asked', async () => {
+    const id = await submit(4, 1);
+    await h.credits.settle(id, { delivered: 1, status: 'succeeded' });
+    expect(await h.credits.recentLedger('cli:alice', 1)).toEqual([
+      expect.objectContaining({ kind: 'capture', heldDelta: -4, jobId: id, reason: 'served by offline offline-1' }),
     ]);
   });
 

@@ -4,7 +4,7 @@ import { ConfigError } from '../../core/errors.js';
 import { loadPrices } from '../../app/createCore.js';
 import { checkDatabaseFile } from './checkDatabase.js';
 import { checkPostgresDatabase } from './checkPostgres.js';
-import { checkProviderKey } from './checkProvider.js';
+import { checkProviderKeys } from './checkProvider.js';
 import { checkDiscordToken, checkSlackTokens } from './checkTokens.js';
 import type { CheckResult } from './types.js';
 
@@ -20,16 +20,17 @@ export async function runDoctor(env: Readonly<Record<string, string | undefined>
     }
     throw error;
   }
+  const providers = `provider${config.providers.length > 1 ? 's' : ''} ${config.providers.map((p) => p.id).join(', ')}`;
   const platforms = [config.discord && 'discord', config.slack && `slack (${config.slack.mode} mode)`].filter(Boolean).join(', ');
   const results: CheckResult[] = [
     {
       name: 'config',
       status: platforms ? 'ok' : 'warn',
-      detail: platforms ? `provider ${config.provider.id}; platforms: ${platforms}` : `provider ${config.provider.id}; no chat platform configured`,
+      detail: platforms ? `${providers}; platforms: ${platforms}` : `${providers}; no chat platform configured`,
       ...(platforms ? {} : { fix: 'Set DISCORD_TOKEN + DISCORD_APPLICATION_ID and/or SLACK_BOT_TOKEN (+ SLACK_APP_TOKEN or SLACK_SIGNING_SECRET).' }),
     },
     config.databaseUrl === undefined ? checkDatabaseFile(config) : await checkPostgresDatabase(config.databaseUrl),
-    checkProviderKey(config),
+    ...checkProviderKeys(config),
   ];
   const remote = await Promise.all([
     config.discord ? checkDiscordToken(config.discord, dispatcher).then((r) => [r]) : Promise.resolve([]),

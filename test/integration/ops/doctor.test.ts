@@ -90,6 +90,24 @@ describe('doctor', () => {
     expect(lines.join('\n')).not.toMatch(/discord-bad-token|xoxb-bad|xapp-bad/);
   });
 
+  it('checks each configured provider on its own line: base URL, plan, number of keys', async () => {
+    const results = await runDoctor({
+      DATABASE_PATH: join(dir, 'p.db'),
+      PROVIDERS: 'nbapi,nbpro,offline',
+      NBPRO_API_KEYS: 'sk-key-1,sk-key-2',
+      NBPRO_PLAN: 'pro',
+      NBAPI_API_KEY: 'nbapi-key-1',
+    });
+    const lines = formatChecks(results);
+    expect(lines[0]).toBe('WARN config: providers nbapi, nbpro, offline; no chat platform configured → Set DISCORD_TOKEN + DISCORD_APPLICATION_ID and/or SLACK_BOT_TOKEN (+ SLACK_APP_TOKEN or SLACK_SIGNING_SECRET).');
+    expect(lines.filter((l) => /^\S+ provider: /.test(l))).toEqual([
+      expect.stringMatching(/^SKIP provider: nbapi at https:\/\/api\.nanobananaapi\.dev, 1 key: set, but nbapi offers no call that checks it /),
+      expect.stringMatching(/^SKIP provider: nbpro at https:\/\/nano-banana-pro\.net, plan pro, 2 keys: set, but nbpro offers no call that checks them /),
+      expect.stringMatching(/^WARN provider: offline renderer/),
+    ]);
+    expect(lines.join('\n')).not.toMatch(/sk-key|nbapi-key/);
+  });
+
   it('reports configuration problems as failed checks', async () => {
     const results = await runDoctor({ PROVIDER: 'nbapi', STARTING_CREDITS: '-1' });
     expect(results.every((r) => r.name === 'config' && r.status === 'fail')).toBe(true);

@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { parseConfig, type Config } from '../../config.js';
 import { ConfigError } from '../../core/errors.js';
 import { loadPrices } from '../../app/createCore.js';
+import { readModelsFile } from '../../app/catalogFiles.js';
 import { checkDatabaseFile } from './checkDatabase.js';
 import { checkPostgresDatabase } from './checkPostgres.js';
 import { checkProviderKeys } from './checkProvider.js';
@@ -13,13 +14,16 @@ export async function runDoctor(env: Readonly<Record<string, string | undefined>
   let config: Config;
   try {
     config = parseConfig(env);
-    loadPrices(config.pricesFile);
   } catch (error) {
-    if (error instanceof ConfigError) {
-      return error.problems.map((problem) => ({ name: 'config', status: 'fail' as const, detail: problem }));
-    }
-    throw error;
+    return failedConfig(configProblems(error));
   }
+  // Both files are read, so that the problems of each are listed together.
+  const { pricesFile, modelsFile } = config;
+  const fileProblems = [
+    ...problemsOf(() => loadPrices(pricesFile)),
+    ...(modelsFile === undefined ? [] : problemsOf(() => readModelsFile(modelsFile))),
+  ];
+  if (fileProblems.length > 0) return failedConfig(fileProblems);
   const providers = `provider${config.providers.length > 1 ? 's' : ''} ${config.providers.map((p) => p.id).join(', ')}`;
   const platforms = [config.discord && 'discord', config.slack && `slack (${config.slack.mode} mode)`].filter(Boolean).join(', ');
   const results: CheckResult[] = [
@@ -38,6 +42,23 @@ export async function runDoctor(env: Readonly<Record<string, string | undefined>
   ]);
   return [...results, ...remote.flat()];
 }
+
+/** The problems of a configuration error; anything else is a bug and goes on up. */
+function configProblems(error: unknown): readonly string[] {
+  if (error instanceof ConfigError) return error.problems;
+  throw error;
+}
+
+function problemsOf(read: () => unknown): readonly string[] {
+  try {
+    read();
+    return [];
+  } catch (error) {
+    return configProblems(error);
+  }
+}
+
+const failedConfig = (problems: readonly string[]): CheckResult[] => problems.map((problem) => ({ name: 'config', status: 'fail', detail: problem }));
 
 /** One line per check: `ok   name: detail`, failures followed by what to do. */
 export function formatChecks(results: readonly CheckResult[]): string[] {

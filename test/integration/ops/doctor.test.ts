@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -112,6 +112,21 @@ describe('doctor', () => {
     const results = await runDoctor({ PROVIDER: 'nbapi', STARTING_CREDITS: '-1' });
     expect(results.every((r) => r.name === 'config' && r.status === 'fail')).toBe(true);
     expect(results).toHaveLength(2);
+  });
+
+  it('checks PRICES_FILE and MODELS_FILE, listing the problems of both', async () => {
+    const prices = join(dir, 'prices.json');
+    const models = join(dir, 'models.yaml');
+    writeFileSync(prices, '{"nbpro": {"1K": -1}}');
+    writeFileSync(models, 'models:\n  - name: gemini-3-pro-image-preview\n    deprecated: 2026-06-25\n');
+    const results = await runDoctor({ DATABASE_PATH: join(dir, 'f.db'), PRICES_FILE: prices, MODELS_FILE: models });
+    expect(formatChecks(results)).toEqual([
+      expect.stringMatching(/^FAIL config: PRICES_FILE .*prices\.json: /),
+      `FAIL config: MODELS_FILE ${models}: models[0].deprecated: needs use: the model that serves its requests from that date.`,
+    ]);
+    writeFileSync(models, 'models: []\n');
+    writeFileSync(prices, '{}');
+    expect((await runDoctor({ DATABASE_PATH: join(dir, 'f.db'), PRICES_FILE: prices, MODELS_FILE: models }))[0]).toMatchObject({ name: 'config', status: 'warn' });
   });
 
   it('fails when a platform cannot be reached', async () => {

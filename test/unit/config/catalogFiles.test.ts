@@ -105,6 +105,24 @@ describe('readModelsFile', () => {
     const path = file('empty.yaml', '# nothing yet\n');
     expect(problems(() => readModelsFile(path))).toEqual([`MODELS_FILE ${path}: the file: must be a mapping with a models list, like "models: [...]".`]);
   });
+
+  it('reads models.example.yaml: both successors, their deprecated previews and the aliases', () => {
+    const example = readModelsFile(join(import.meta.dirname, '../../../models.example.yaml'));
+    const byName = new Map(example.models.map((m) => [m.name, m]));
+    expect(byName.get('gemini-3-pro-image')?.providers?.nbapi).toEqual({
+      ids: { '1K': 'gemini-3-pro-image', '2K': 'gemini-3-pro-image-2k', '4K': 'gemini-3-pro-image-4k' },
+      prices: { '1K': 8, '2K': 8, '4K': 16 },
+    });
+    expect(byName.get('gemini-3-pro-image-preview')).toEqual({ name: 'gemini-3-pro-image-preview', deprecated: '2026-06-25', use: 'gemini-3-pro-image' });
+    const flash = byName.get('gemini-3.1-flash-image')?.providers;
+    expect(flash?.nbapi).toMatchObject({
+      ids: { '512': 'gemini-3.1-flash-image-512', '1K': 'gemini-3.1-flash-image', '2K': 'gemini-3.1-flash-image-2k', '4K': 'gemini-3.1-flash-image-4k' },
+      prices: { '512': 4, '1K': 4, '2K': 6, '4K': 8 },
+    });
+    expect(flash?.nbpro).toEqual({ ids: { '1K': 'nano-banana-2', '2K': 'nano-banana-2', '4K': 'nano-banana-2' } });
+    expect(byName.get('gemini-3.1-flash-image-preview')).toEqual({ name: 'gemini-3.1-flash-image-preview', deprecated: '2026-06-25', use: 'gemini-3.1-flash-image' });
+    expect(example.models.flatMap((m) => m.aliases ?? [])).toEqual(['nano-banana-pro', 'nano-banana']);
+  });
 });
 
 describe('readPricesFile', () => {

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { catalogFor } from './core/catalog/catalogs.js';
 import { NBPRO_PLAN_NAMES, type NbproPlan } from './core/catalog/nbproPlans.js';
 import { ConfigError } from './core/errors.js';
+import type { ProviderId } from './core/vocabulary.js';
 
 /**
  * The whole configuration, parsed once from the environment (DESIGN §6). This is the only module
@@ -11,7 +11,12 @@ import { ConfigError } from './core/errors.js';
 export interface Config {
   readonly discord: DiscordConfig | undefined;
   readonly slack: SlackConfig | undefined;
-  readonly provider: ProviderConfig;
+  /** The providers to use, most preferred first; never empty. */
+  readonly providers: readonly ProviderSetup[];
+  /** Whether a job whose provider fails (or is skipped by its breaker) moves on to the next that can serve it. */
+  readonly fallback: boolean;
+  /** When a provider is skipped: after `failures` transient failures in a row, for `coolOffMs`; then one probe job decides. */
+  readonly breaker: { readonly failures: number; readonly coolOffMs: number };
   /** The SQLite file (`DATABASE_PATH`), used unless {@link databaseUrl} is set. */
   readonly databasePath: string;
   /** `DATABASE_URL`: a PostgreSQL database instead of the SQLite file. A secret (it holds the password). */
@@ -22,7 +27,10 @@ export interface Config {
   readonly instanceLeaseMs: number;
   readonly startingCredits: number;
   readonly pricesFile: string | undefined;
-  readonly providerConcurrency: number;
+  /** `MODELS_FILE`: models, aliases and deprecations added to the built-in ones; checked to exist, read elsewhere. */
+  readonly modelsFile: string | undefined;
+  /** Calls at once per provider key (`PROVIDER_CONCURRENCY`); undefined: each provider's plan default, decided where the catalog is built. */
+  readonly keyConcurrency: number | undefined;
   readonly userConcurrency: number;
   readonly queueLimit: number;
   readonly providerTimeoutMs: number;
@@ -69,9 +77,10 @@ export type SlackConfig = {
   | { readonly mode: 'http'; readonly signingSecret: string; readonly port: number }
 );
 
-export type ProviderConfig =
-  | { readonly id: 'nbpro'; readonly apiKey: string; readonly baseUrl: string; readonly plan: NbproPlan }
-  | { readonly id: 'nbapi'; readonly apiKey: string; readonly baseUrl: string }
+/** One configured provider: its keys (each with its own concurrency) in the order given, never empty. */
+export type ProviderSetup =
+  | { readonly id: 'nbpro'; readonly apiKeys: readonly string[]; readonly baseUrl: string; readonly plan: NbproPlan }
+  | { readonly id: 'nbapi'; readonly apiKeys: readonly string[]; readonly baseUrl: string }
   | { readonly id: 'offline' };
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -174,6 +183,71 @@ const shardIds = z.preprocess(
     }),
 );
 const bool = z.preprocess(blankToUndefined, z.enum(['1', '0', 'true', 'false', 'yes', 'no'], { error: 'must be 1 or 0 (or true/false, yes/no)' }).optional());
+const lowerBlankToUndefined = (v: unknown) => (typeof v === 'string' ? blankToUndefined(v.trim().toLowerCase()) : v);
+/** A switch that is on unless turned off; takes the words operators use for both. */
+const onOff = z.preprocess(
+  lowerBlankToUndefined,
+  z.enum(['on', 'off', '1', '0', 'true', 'false', 'yes', 'no'], { error: 'must be on or off (or 1/0, true/false, yes/no)' }).optional(),
+);
+const PROVIDER_IDS: readonly ProviderId[] = ['nbpro', 'nbapi', 'offline'];
+const isProviderId = (s: string): s is ProviderId => (PROVIDER_IDS as readonly string[]).includes(s);
+/** `nbpro,nbapi`: provider ids in any case, most preferred first, each once. */
+const providerList = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((s, ctx): ProviderId[] | undefined => {
+      if (s === undefined) return undefined;
+      const entries = s.split(',').map((x) => x.trim()).filter(Boolean);
+      const unknown = entries.filter((x) => !isProviderId(x.toLowerCase())).map((x) => `"${x}"`);
+      if (unknown.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `must list providers out of nbpro, nbapi and offline, comma-separated, most preferred first; not ${unknown.join(', ')}` });
+        return z.NEVER;
+      }
+      const ids = entries.map((x) => x.toLowerCase()).filter(isProviderId);
+      const twice = [...new Set(ids.filter((id, i) => ids.indexOf(id) !== i))];
+      if (twice.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `lists ${twice.join(', ')} more than once: name each provider once, most preferred first` });
+        return z.NEVER;
+      }
+      if (ids.length === 0) {
+        ctx.addIssue({ code: 'custom', message: 'lists no provider: give one or more of nbpro, nbapi and offline, like nbpro,nbapi, or leave it unset' });
+        return z.NEVER;
+      }
+      return ids;
+    }),
+);
+/** `PROVIDER`: one provider id in any case, the shorthand for a `PROVIDERS` of one. */
+const providerId = z.preprocess(
+  lowerBlankToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((s, ctx): ProviderId | undefined => {
+      if (s === undefined || isProviderId(s)) return s;
+      const message = s.includes(',') ? 'takes one provider: for several, set PROVIDERS=nbpro,nbapi (most preferred first) instead' : 'must be nbpro, nbapi or offline';
+      ctx.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    }),
+);
+/** Most keys one provider takes: far above any real account's count, low enough to keep one slot pool per key cheap. */
+const MAX_KEYS = 32;
+/** `k1,k2`: API keys, trimmed, blanks dropped. Never echoed in a problem: they are secrets. */
+const keyList = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      const keys = (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+      if (keys.some((key) => /\s/.test(key))) {
+        ctx.addIssue({ code: 'custom', message: 'has a key with a space in it: separate keys with commas, like k1,k2' });
+        return z.NEVER;
+      }
+      return keys;
+    }),
+);
 
 const envSchema = z.object({
   DISCORD_TOKEN: optionalString,
@@ -190,15 +264,21 @@ const envSchema = z.object({
   SLACK_PORT: int(1, 65535),
   SLACK_API_URL: url,
   SLACK_ADMIN_IDS: idList,
-  PROVIDER: z.preprocess(blankToUndefined, z.enum(['nbpro', 'nbapi', 'offline'], { error: 'must be nbpro, nbapi or offline' }).optional()),
+  PROVIDERS: providerList,
+  PROVIDER: providerId,
   NBPRO_API_KEY: optionalString,
+  NBPRO_API_KEYS: keyList,
   NBPRO_BASE_URL: url,
   NBPRO_PLAN: z.preprocess(
     (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
     z.enum(NBPRO_PLAN_NAMES as [NbproPlan, ...NbproPlan[]], { error: `must be one of ${NBPRO_PLAN_NAMES.join(', ')}` }).optional(),
   ),
   NBAPI_API_KEY: optionalString,
+  NBAPI_API_KEYS: keyList,
   NBAPI_BASE_URL: url,
+  FALLBACK: onOff,
+  BREAKER_FAILURES: int(1, 100),
+  BREAKER_COOLOFF_SECONDS: int(1, 3600),
   DATABASE_PATH: optionalString,
   DATABASE_URL: z.preprocess(
     blankToUndefined,
@@ -212,6 +292,7 @@ const envSchema = z.object({
   INSTANCE_LEASE_SECONDS: int(3, 600),
   STARTING_CREDITS: int(0, 1_000_000_000),
   PRICES_FILE: optionalString,
+  MODELS_FILE: optionalString,
   PROVIDER_CONCURRENCY: int(1, 1000),
   USER_CONCURRENCY: int(1, 100),
   QUEUE_LIMIT: int(1, 100_000),
@@ -254,6 +335,8 @@ const DEFAULTS = {
   shutdownGraceSeconds: 25,
   instanceLeaseSeconds: 30,
   httpHost: '127.0.0.1',
+  breakerFailures: 5,
+  breakerCoolOffSeconds: 30,
 } as const;
 
 const trimSlash = (u: string) => u.replace(/\/+$/, '');
@@ -272,11 +355,12 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   const e = parseVariables(env, problems);
   const discord = discordConfig(e, problems);
   const slack = slackConfig(e, problems);
-  const provider = providerConfig(e, problems);
+  const providers = providerSetups(e, env, problems);
   if (e.DATABASE_URL && e.DATABASE_PATH) problems.push('DATABASE_URL and DATABASE_PATH are both set: set DATABASE_URL for PostgreSQL or DATABASE_PATH for a SQLite file, not both.');
   if (e.PRICES_FILE && !existsSync(e.PRICES_FILE)) problems.push(`PRICES_FILE ${e.PRICES_FILE} does not exist: fix the path or unset it to use the default prices.`);
+  if (e.MODELS_FILE && !existsSync(e.MODELS_FILE)) problems.push(`MODELS_FILE ${e.MODELS_FILE} does not exist: fix the path or unset it to use the built-in models.`);
   if (problems.length > 0) throw new ConfigError(problems);
-  return assembleConfig(e, discord, slack, provider);
+  return assembleConfig(e, discord, slack, providers);
 }
 
 /** Every variable through its schema; a variable that fails is left out and its problem recorded. */
@@ -351,33 +435,76 @@ function slackConfig(e: Env, problems: string[]): SlackConfig | undefined {
   return undefined;
 }
 
-/** `PROVIDER`, else the provider whose key is set (nbpro first), else offline; a chosen provider needs its key. */
-function providerConfig(e: Env, problems: string[]): ProviderConfig {
-  const providerId = e.PROVIDER ?? (e.NBPRO_API_KEY ? 'nbpro' : e.NBAPI_API_KEY ? 'nbapi' : 'offline');
-  if (providerId === 'nbpro') {
-    if (e.NBPRO_API_KEY) return { id: 'nbpro', apiKey: e.NBPRO_API_KEY, baseUrl: trimSlash(e.NBPRO_BASE_URL ?? DEFAULTS.nbproBaseUrl), plan: e.NBPRO_PLAN ?? 'standard' };
-    problems.push('PROVIDER=nbpro needs NBPRO_API_KEY: set it to your nbpro API key (sk-…), or choose another PROVIDER.');
-  } else if (providerId === 'nbapi') {
-    if (e.NBAPI_API_KEY) return { id: 'nbapi', apiKey: e.NBAPI_API_KEY, baseUrl: trimSlash(e.NBAPI_BASE_URL ?? DEFAULTS.nbapiBaseUrl) };
-    problems.push('PROVIDER=nbapi needs NBAPI_API_KEY: set it to your nbapi API key, or choose another PROVIDER.');
+type KeyedProvider = Exclude<ProviderId, 'offline'>;
+const KEY_VARIABLES = { nbpro: ['NBPRO_API_KEY', 'NBPRO_API_KEYS'], nbapi: ['NBAPI_API_KEY', 'NBAPI_API_KEYS'] } as const;
+
+/** A provider's keys: the single variable's first, then the list's, each once (a repeat is harmless, so it is dropped quietly). */
+function keysOf(e: Env, provider: KeyedProvider, problems: string[]): string[] {
+  const [single, list] = KEY_VARIABLES[provider];
+  const keys = [...new Set([...(e[single] === undefined ? [] : [e[single]]), ...(e[list] ?? [])])];
+  if (keys.length <= MAX_KEYS) return keys;
+  problems.push(`${single} and ${list} give ${provider} ${keys.length} keys: ${provider} takes at most ${MAX_KEYS}; remove some.`);
+  return keys.slice(0, MAX_KEYS);
+}
+
+/**
+ * The providers to use, most preferred first: `PROVIDERS`, or `PROVIDER` as a list of one; neither
+ * set, every provider with a key (nbpro first), else offline. A listed provider needs its key: never
+ * a silent change of provider.
+ */
+function providerSetups(e: Env, env: Readonly<Record<string, string | undefined>>, problems: string[]): ProviderSetup[] {
+  const keys = { nbpro: keysOf(e, 'nbpro', problems), nbapi: keysOf(e, 'nbapi', problems) };
+  const isSet = (name: string) => blankToUndefined(env[name]) !== undefined;
+  if (isSet('PROVIDERS') && isSet('PROVIDER')) {
+    problems.push('PROVIDERS and PROVIDER are both set: set PROVIDERS or PROVIDER, not both (PROVIDER=nbpro is short for PROVIDERS=nbpro).');
+    return [];
   }
-  return { id: 'offline' };
+  const source = isSet('PROVIDERS') ? 'PROVIDERS' : isSet('PROVIDER') ? 'PROVIDER' : undefined;
+  // A variable that failed to parse has its problem recorded already; guessing a list would only add noise.
+  const ids = source === 'PROVIDERS' ? e.PROVIDERS : source === 'PROVIDER' ? e.PROVIDER && [e.PROVIDER] : defaultProviders(keys);
+  if (ids === undefined) return [];
+  return ids.flatMap((id): ProviderSetup[] => {
+    if (id === 'offline') return [{ id }];
+    const apiKeys = Object.freeze(keys[id]);
+    const [single, list] = KEY_VARIABLES[id];
+    // A key list always parses to an array: undefined means it failed, and its problem is recorded already.
+    if (apiKeys.length === 0 && e[list] === undefined) return [];
+    if (apiKeys.length === 0) {
+      const named = source === 'PROVIDER' ? `PROVIDER=${id} needs` : `PROVIDERS lists ${id}, which needs`;
+      const instead = source === 'PROVIDER' ? 'or choose another PROVIDER' : `or remove ${id} from PROVIDERS`;
+      problems.push(`${named} ${single} or ${list}: set ${single} to your ${id} API key${id === 'nbpro' ? ' (sk-…)' : ''} (several: ${list}=k1,k2), ${instead}.`);
+      return [];
+    }
+    if (id === 'nbpro') return [{ id, apiKeys, baseUrl: trimSlash(e.NBPRO_BASE_URL ?? DEFAULTS.nbproBaseUrl), plan: e.NBPRO_PLAN ?? 'standard' }];
+    return [{ id, apiKeys, baseUrl: trimSlash(e.NBAPI_BASE_URL ?? DEFAULTS.nbapiBaseUrl) }];
+  });
+}
+
+/** Neither `PROVIDERS` nor `PROVIDER` set: every provider with a key, nbpro first; none, the offline renderer. */
+function defaultProviders(keys: Readonly<Record<KeyedProvider, readonly string[]>>): ProviderId[] {
+  const keyed = (['nbpro', 'nbapi'] as const).filter((id) => keys[id].length > 0);
+  return keyed.length > 0 ? keyed : ['offline'];
 }
 
 /** The frozen configuration from valid variables, with the defaults filled in. */
-function assembleConfig(e: Env, discord: DiscordConfig | undefined, slack: SlackConfig | undefined, provider: ProviderConfig): Config {
-  const catalog = catalogFor(provider.id, provider.id === 'nbpro' ? provider.plan : undefined);
+function assembleConfig(e: Env, discord: DiscordConfig | undefined, slack: SlackConfig | undefined, providers: readonly ProviderSetup[]): Config {
   return Object.freeze({
     discord: discord && Object.freeze(discord),
     slack: slack && Object.freeze(slack),
-    provider: Object.freeze(provider),
+    providers: Object.freeze(providers.map((p) => Object.freeze(p))),
+    fallback: e.FALLBACK === undefined || e.FALLBACK === 'on' || truthy(e.FALLBACK),
+    breaker: Object.freeze({
+      failures: e.BREAKER_FAILURES ?? DEFAULTS.breakerFailures,
+      coolOffMs: (e.BREAKER_COOLOFF_SECONDS ?? DEFAULTS.breakerCoolOffSeconds) * 1000,
+    }),
     databasePath: e.DATABASE_PATH ?? DEFAULTS.databasePath,
     databaseUrl: e.DATABASE_URL,
     spoolDir: e.SPOOL_DIR,
     instanceLeaseMs: (e.INSTANCE_LEASE_SECONDS ?? DEFAULTS.instanceLeaseSeconds) * 1000,
     startingCredits: e.STARTING_CREDITS ?? DEFAULTS.startingCredits,
     pricesFile: e.PRICES_FILE,
-    providerConcurrency: e.PROVIDER_CONCURRENCY ?? catalog.defaultConcurrency,
+    modelsFile: e.MODELS_FILE,
+    keyConcurrency: e.PROVIDER_CONCURRENCY,
     userConcurrency: e.USER_CONCURRENCY ?? DEFAULTS.userConcurrency,
     queueLimit: e.QUEUE_LIMIT ?? DEFAULTS.queueLimit,
     providerTimeoutMs: (e.PROVIDER_TIMEOUT_SECONDS ?? DEFAULTS.providerTimeoutSeconds) * 1000,

@@ -25,8 +25,10 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel, pretty: config.logPretty, secrets: secretsOf(config) });
-  if (config.provider.id === 'offline') {
+  if (config.providers.length === 1 && config.providers[0]?.id === 'offline') {
     logger.warn('No provider API key is configured: using the OFFLINE renderer. Images are local previews, not AI generations. Set NBPRO_API_KEY or NBAPI_API_KEY.');
+  } else if (config.providers.some((p) => p.id === 'offline')) {
+    logger.warn('PROVIDERS lists offline: jobs it serves get local previews, not AI generations.');
   }
   if (!config.discord && !config.slack) {
     logger.warn('Neither Discord nor Slack is configured (DISCORD_TOKEN, SLACK_BOT_TOKEN): the bot has nothing to serve.');
@@ -52,7 +54,7 @@ async function main(): Promise<void> {
     supervisor.shutdown('start-up failed', 1);
     return;
   }
-  logger.info({ provider: config.provider.id, database: app.core.admin.location, instance: app.core.instances.id, adapters: app.adapters.map((a) => a.platform) }, 'nano-imagine started');
+  logger.info({ providers: config.providers.map((p) => p.id), database: app.core.admin.location, instance: app.core.instances.id, adapters: app.adapters.map((a) => a.platform) }, 'nano-imagine started');
   // Keep the process alive until a signal arrives, even with no platform connected.
   setInterval(() => undefined, 1 << 30);
 }

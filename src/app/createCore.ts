@@ -17,7 +17,7 @@ import { createGuardedAgent } from '../core/net/guardedAgent.js';
 import type { GenerationObserver } from '../core/generation/observer.js';
 import type { PriceTable } from '../core/pricing/defaultPrices.js';
 import { defaultPriceTable, parsePriceOverrides } from '../core/pricing/priceTable.js';
-import { createProvider } from '../core/providers/createProvider.js';
+import { createProvider, type ProviderSettings } from '../core/providers/createProvider.js';
 import { defaultRetryPolicy, type RetryPolicy } from '../core/providers/retry.js';
 import type { GenerationLimits } from '../core/generation/limits.js';
 import type { ImageProvider } from '../core/providers/types.js';
@@ -103,9 +103,9 @@ export function loadPrices(pricesFile: string | undefined): PriceTable {
 }
 
 /** The engine's limits: the configured ones, and the fixed ones declared above. */
-function engineLimits(config: Config, retryPolicy: RetryPolicy | undefined): GenerationLimits {
+function engineLimits(config: Config, providerConcurrency: number, retryPolicy: RetryPolicy | undefined): GenerationLimits {
   return {
-    providerConcurrency: config.providerConcurrency,
+    providerConcurrency,
     userConcurrency: config.userConcurrency,
     queueLimit: config.queueLimit,
     userQueueLimit: Math.min(USER_QUEUE_LIMIT, config.queueLimit),
@@ -120,7 +120,11 @@ function engineLimits(config: Config, retryPolicy: RetryPolicy | undefined): Gen
 /** Composition of config → database → credits → provider → generation engine. */
 export async function createCore(config: Config, deps: CoreDeps): Promise<Core> {
   const prices = loadPrices(config.pricesFile);
-  const catalog = catalogFor(config.provider.id, config.provider.id === 'nbpro' ? config.provider.plan : undefined);
+  // Until the engine routes over every provider and key: the most preferred provider, its first key.
+  const first = config.providers[0]!;
+  const primary: ProviderSettings = first.id === 'offline' ? first : { id: first.id, apiKey: first.apiKeys[0]!, baseUrl: first.baseUrl };
+  const catalog = catalogFor(first.id, first.id === 'nbpro' ? first.plan : undefined);
+  const providerConcurrency = config.keyConcurrency ?? catalog.defaultConcurrency;
   const clock = deps.clock ?? systemClock;
   const { store, admin, spool } = await openStore(config, deps.logger);
   const instances = new InstanceRegistry({
@@ -149,7 +153,7 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
     ? undefined
     : createGuardedAgent({ allowOrigins, agent: { keepAliveTimeout: 10_000, connections: 64 } });
   const dispatcher = deps.dispatcher ?? ownAgent!;
-  const provider = deps.provider ?? createProvider(config.provider, { logger: deps.logger, dispatcher });
+  const provider = deps.provider ?? createProvider(primary, { logger: deps.logger, dispatcher });
   const generation = new GenerationService({
     credits,
     jobs,
@@ -167,12 +171,12 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
       slots: store.slots,
       clock,
       owner: instances.id,
-      providerPool: providerPool(config),
-      providerConcurrency: config.providerConcurrency,
+      providerPool: providerPool(primary),
+      providerConcurrency,
       userConcurrency: config.userConcurrency,
       pollMs: SLOT_POLL_MS,
     }),
-    limits: engineLimits(config, deps.retryPolicy),
+    limits: engineLimits(config, providerConcurrency, deps.retryPolicy),
   });
   return {
     config,
@@ -202,8 +206,8 @@ export async function createCore(config: Config, deps: CoreDeps): Promise<Core> 
  * The slot pool of the provider key: processes with the same key share its concurrency. Named by a
  * fingerprint, never by the key.
  */
-function providerPool(config: Config): string {
-  if (config.provider.id === 'offline') return 'provider:offline';
-  const fingerprint = createHash('sha256').update(config.provider.apiKey).digest('hex').slice(0, 16);
-  return `provider:${config.provider.id}:${fingerprint}`;
+function providerPool(provider: ProviderSettings): string {
+  if (provider.id === 'offline') return 'provider:offline';
+  const fingerprint = createHash('sha256').update(provider.apiKey).digest('hex').slice(0, 16);
+  return `provider:${provider.id}:${fingerprint}`;
 }

@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 /** Every configured secret value, so the logger can scrub it wherever it appears. */
 export function secretsOf(config: Config): string[] {
   const out: string[] = [];
-  if (config.provider.id !== 'offline') out.push(config.provider.apiKey);
+  for (const p of config.providers) if (p.id !== 'offline') out.push(...p.apiKeys);
   if (config.discord) out.push(config.discord.token);
   if (config.slack) {
     out.push(config.slack.botToken);

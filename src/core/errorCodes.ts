@@ -83,6 +83,8 @@ export type ValidationCode =
   /** A Slack file whose URL is not on Slack's file hosts (or the configured API origin). */
   | 'foreign_file'
   | 'prices_invalid'
+  /** A `MODELS_FILE` whose shape or entries cannot be used. */
+  | 'models_invalid'
   | 'price_missing';
 
 /** Failures of administration and operations (lookups, the database, configuration, platforms). */

@@ -22,7 +22,7 @@ export async function startCore(
 ): Promise<Harness> {
   const dbPath = join(dir, 'test.db');
   const config = parseConfig({ DATABASE_PATH: dbPath, ...env });
-  const secrets = config.provider.id === 'offline' ? [] : [config.provider.apiKey];
+  const secrets = config.providers.flatMap((p) => (p.id === 'offline' ? [] : p.apiKeys));
   const { logger, text } = captureLogger(secrets);
   const core = await createCore(config, { logger, retryPolicy: noDelayRetryPolicy, ...deps });
   let closed = false;

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -90,10 +90,43 @@ describe('doctor', () => {
     expect(lines.join('\n')).not.toMatch(/discord-bad-token|xoxb-bad|xapp-bad/);
   });
 
+  it('checks each configured provider on its own line: base URL, plan, number of keys', async () => {
+    const results = await runDoctor({
+      DATABASE_PATH: join(dir, 'p.db'),
+      PROVIDERS: 'nbapi,nbpro,offline',
+      NBPRO_API_KEYS: 'sk-key-1,sk-key-2',
+      NBPRO_PLAN: 'pro',
+      NBAPI_API_KEY: 'nbapi-key-1',
+    });
+    const lines = formatChecks(results);
+    expect(lines[0]).toBe('WARN config: providers nbapi, nbpro, offline; no chat platform configured → Set DISCORD_TOKEN + DISCORD_APPLICATION_ID and/or SLACK_BOT_TOKEN (+ SLACK_APP_TOKEN or SLACK_SIGNING_SECRET).');
+    expect(lines.filter((l) => /^\S+ provider: /.test(l))).toEqual([
+      expect.stringMatching(/^SKIP provider: nbapi at https:\/\/api\.nanobananaapi\.dev, 1 key: set, but nbapi offers no call that checks it /),
+      expect.stringMatching(/^SKIP provider: nbpro at https:\/\/nano-banana-pro\.net, plan pro, 2 keys: set, but nbpro offers no call that checks them /),
+      expect.stringMatching(/^WARN provider: offline renderer/),
+    ]);
+    expect(lines.join('\n')).not.toMatch(/sk-key|nbapi-key/);
+  });
+
   it('reports configuration problems as failed checks', async () => {
     const results = await runDoctor({ PROVIDER: 'nbapi', STARTING_CREDITS: '-1' });
     expect(results.every((r) => r.name === 'config' && r.status === 'fail')).toBe(true);
     expect(results).toHaveLength(2);
+  });
+
+  it('checks PRICES_FILE and MODELS_FILE, listing the problems of both', async () => {
+    const prices = join(dir, 'prices.json');
+    const models = join(dir, 'models.yaml');
+    writeFileSync(prices, '{"nbpro": {"1K": -1}}');
+    writeFileSync(models, 'models:\n  - name: gemini-3-pro-image-preview\n    deprecated: 2026-06-25\n');
+    const results = await runDoctor({ DATABASE_PATH: join(dir, 'f.db'), PRICES_FILE: prices, MODELS_FILE: models });
+    expect(formatChecks(results)).toEqual([
+      expect.stringMatching(/^FAIL config: PRICES_FILE .*prices\.json: /),
+      `FAIL config: MODELS_FILE ${models}: models[0].deprecated: needs use: the model that serves its requests from that date.`,
+    ]);
+    writeFileSync(models, 'models: []\n');
+    writeFileSync(prices, '{}');
+    expect((await runDoctor({ DATABASE_PATH: join(dir, 'f.db'), PRICES_FILE: prices, MODELS_FILE: models }))[0]).toMatchObject({ name: 'config', status: 'warn' });
   });
 
   it('fails when a platform cannot be reached', async () => {

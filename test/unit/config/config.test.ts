@@ -19,11 +19,14 @@ function problems(env: Record<string, string>): string[] {
 describe('parseConfig', () => {
   it('defaults to the offline provider with documented defaults', () => {
     const c = parseConfig({});
-    expect(c.provider).toEqual({ id: 'offline' });
+    expect(c.providers).toEqual([{ id: 'offline' }]);
     expect(c).toMatchObject({
       databasePath: './data/nano-imagine.db',
       startingCredits: 50,
-      providerConcurrency: 4,
+      keyConcurrency: undefined,
+      fallback: true,
+      breaker: { failures: 5, coolOffMs: 30_000 },
+      modelsFile: undefined,
       userConcurrency: 2,
       queueLimit: 500,
       providerTimeoutMs: 120_000,
@@ -39,13 +42,15 @@ describe('parseConfig', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
-  it('picks the first provider with a key, and the nbpro plan sets concurrency', () => {
-    expect(parseConfig({ NBAPI_API_KEY: 'k-123456' }).provider.id).toBe('nbapi');
+  it('uses every provider with a key, nbpro first, with its plan; PROVIDER_CONCURRENCY is per key', () => {
+    expect(parseConfig({ NBAPI_API_KEY: 'k-123456' }).providers.map((p) => p.id)).toEqual(['nbapi']);
     const c = parseConfig({ NBPRO_API_KEY: 'sk-123456', NBAPI_API_KEY: 'k', NBPRO_PLAN: 'Free' });
-    expect(c.provider).toEqual({ id: 'nbpro', apiKey: 'sk-123456', baseUrl: 'https://nano-banana-pro.net', plan: 'free' });
-    expect(c.providerConcurrency).toBe(1);
-    expect(parseConfig({ NBPRO_API_KEY: 'sk-1', NBPRO_PLAN: 'pro' }).providerConcurrency).toBe(10);
-    expect(parseConfig({ NBPRO_API_KEY: 'sk-1', PROVIDER_CONCURRENCY: '3' }).providerConcurrency).toBe(3);
+    expect(c.providers).toEqual([
+      { id: 'nbpro', apiKeys: ['sk-123456'], baseUrl: 'https://nano-banana-pro.net', plan: 'free' },
+      { id: 'nbapi', apiKeys: ['k'], baseUrl: 'https://api.nanobananaapi.dev' },
+    ]);
+    expect(c.keyConcurrency).toBeUndefined();
+    expect(parseConfig({ NBPRO_API_KEY: 'sk-1', PROVIDER_CONCURRENCY: '3' }).keyConcurrency).toBe(3);
   });
 
   it('never falls back silently when the chosen provider has no key', () => {
